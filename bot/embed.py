@@ -1,0 +1,177 @@
+"""Dense embeddings: a thin wrapper over sentence-transformers plus a cache by text hash.
+
+Embedding is the slowest step of indexing (the model's compute on two cores), so every
+vector is cached by the hash of (model, kind, text): reindexing after a one-document
+change, or evaluating the same corpus twice, embeds only what is new.
+
+Example::
+
+    >>> emb = Embedder(".cache/models/multilingual-e5-small-q4")  # doctest: +SKIP
+    >>> emb.encode_queries(["kết nạp đoàn viên"]).shape  # doctest: +SKIP
+    (1, 384)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def cpu_has_bf16() -> bool:
+    """bf16 matmuls pay off only where the CPU has native bf16 (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def _prompts_for(model: object) -> tuple[str, str]:
+    prompts = getattr(model, "prompts", {}) or {}
+    query = prompts.get("query", "")
+    passage = prompts.get("passage", prompts.get("document", ""))
+    return query, passage
+
+
+class Embedder:
+    """Encode queries and passages with the model's own prompts ("query: ", "passage: ")."""
+
+    def __init__(self, model_name_or_path: str, threads: int | None = None,
+                 bf16: bool | None = None) -> None:
+        import torch
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+        # bf16 autocast: ~20% faster on CPUs with native bf16, cosine >= 0.9999 to fp32.
+        self.bf16 = cpu_has_bf16() if bf16 is None else bf16
+        if threads:
+            torch.set_num_threads(threads)
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        if Path(model_name_or_path).exists():
+            # A local folder must never trigger a hub call (offline deployments).
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self.model = SentenceTransformer(model_name_or_path, device="cpu")
+        except Exception as err:  # the library raises many kinds here
+            raise RuntimeError(
+                f"cannot load embedding model {model_name_or_path!r}: {err}"
+            ) from err
+        self.model.eval()
+        self.name = model_name_or_path
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim() or 0)
+        self.query_prompt, self.passage_prompt = _prompts_for(self.model)
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        import contextlib
+
+        import torch
+
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
+        with self._lock, autocast:  # torch uses all cores already; parallel calls only thrash
+            vectors = self.model.encode(
+                list(texts),
+                prompt=prompt or None,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode(texts, self.query_prompt, batch_size)
+
+    def encode_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, batch_size)
+
+
+class EmbeddingCache:
+    """Persistent map from a passage's hash to its vector (SQLite, one file per model)."""
+
+    def __init__(self, path: Path, dimension: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.dimension = dimension
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        self._db.commit()
+
+    @staticmethod
+    def key(model: str, text: str) -> str:
+        return hashlib.sha1(f"{model}\x00passage\x00{text}".encode()).hexdigest()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            part = list(keys[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", part)
+            for key, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == self.dimension:
+                    found[key] = vec
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO vec (key, v) VALUES (?, ?)",
+            [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def cache_path_for(cache_dir: Path, model_name: str) -> Path:
+    slug = hashlib.sha1(model_name.encode()).hexdigest()[:12]
+    return cache_dir / f"{Path(model_name).name or 'model'}-{slug}.sqlite"
+
+
+def embed_passages_cached(
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+    texts: Sequence[str],
+    batch_size: int = 16,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, int]:
+    """Embed passages, reusing cached vectors; return (vectors, number newly embedded)."""
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    keys = [EmbeddingCache.key(embedder.name, t) for t in texts]
+    cached = cache.get_many(keys) if cache else {}
+    todo = [i for i, k in enumerate(keys) if k not in cached]
+    for i, k in enumerate(keys):
+        if k in cached:
+            out[i] = cached[k]
+    if progress and len(texts) - len(todo):
+        progress(len(texts) - len(todo))
+    # Sort by length so each batch pads little: a large speed-up on mixed-length chunks.
+    todo.sort(key=lambda i: len(texts[i]))
+    step = max(batch_size * 4, 64)
+    for start in range(0, len(todo), step):
+        part = todo[start : start + step]
+        vectors = embedder.encode_passages([texts[i] for i in part], batch_size=batch_size)
+        for i, vec in zip(part, vectors, strict=True):
+            out[i] = vec
+        if cache:
+            cache.put_many({keys[i]: vec for i, vec in zip(part, vectors, strict=True)})
+        if progress:
+            progress(len(part))
+    return out, len(todo)

@@ -1,0 +1,158 @@
+"""The core facade: settings in, answers out. Used by the CLI, the bot and the benchmarks.
+
+It owns the long-lived pieces (the embedding model, the served index version) and the
+two operations everything else needs: (re)index the knowledge folder, and answer a
+question. Nothing here knows about Telegram.
+
+Example::
+
+    >>> engine = Engine(load_settings())  # doctest: +SKIP
+    >>> engine.reindex().report.chunks  # doctest: +SKIP
+    >>> engine.ask("ket nap doan may tuoi").abstained  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.abbrev import Abbreviations
+from bot.answer import Answer, Answerer
+from bot.chunk import Chunker
+from bot.embed import Embedder, EmbeddingCache, cache_path_for
+from bot.index import BuildReport, DocInfo, IndexBuilder, IndexNotFound, KnowledgeIndex
+from bot.ingest import Document, IngestError, iter_knowledge_files, load_document
+from bot.model import resolve_model_name
+from bot.retrieve import Retriever
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileProblem:
+    path: str
+    reason: str
+
+
+@dataclass
+class ReindexResult:
+    report: BuildReport
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+def read_knowledge(knowledge_dir: Path, max_mb: float) -> tuple[list[Document], list[FileProblem]]:
+    """Every readable document under the folder, and a reason for each one that is not."""
+    docs: list[Document] = []
+    problems: list[FileProblem] = []
+    seen_ids: dict[str, str] = {}
+    for path in iter_knowledge_files(knowledge_dir):
+        rel = path.relative_to(knowledge_dir).as_posix()
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_mb:
+            problems.append(FileProblem(rel, f"file is {size_mb:.1f} MB, over the {max_mb:g} MB limit"))
+            continue
+        try:
+            doc = load_document(path, knowledge_dir)
+        except IngestError as err:
+            problems.append(FileProblem(rel, str(err)))
+            continue
+        if doc.doc_id in seen_ids:
+            problems.append(FileProblem(rel, f"same id as {seen_ids[doc.doc_id]}"))
+            continue
+        seen_ids[doc.doc_id] = rel
+        docs.append(doc)
+    for problem in problems:
+        log.warning("Skipped %s: %s", problem.path, problem.reason)
+    return docs, problems
+
+
+class Engine:
+    """Loads the model and the served index on first use; thread-safe for questions."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._embedder: Embedder | None = None
+        self._retriever: Retriever | None = None
+        self._build_lock = threading.Lock()
+        self._load_lock = threading.Lock()
+
+    # --- lazy pieces -----------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._load_lock:
+            if self._embedder is None:
+                name = resolve_model_name(self.settings.embedding_model, self.settings.model_cache_dir)
+                log.info("Loading embedding model %s", name)
+                self._embedder = Embedder(name)
+            return self._embedder
+
+    def chunker(self) -> Chunker:
+        return Chunker(self.settings.chunk_words, self.settings.chunk_overlap)
+
+    def abbreviations(self) -> Abbreviations:
+        return Abbreviations.for_knowledge_dir(self.settings.knowledge_dir)
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            index = KnowledgeIndex.load_current(self.settings.index_dir)
+            embedder = self.embedder
+            with self._load_lock:
+                if self._retriever is None:
+                    self._retriever = Retriever(index, embedder, self.abbreviations(),
+                                                self.settings.fusion, self.settings.dense_weight)
+        return self._retriever
+
+    def has_index(self) -> bool:
+        return KnowledgeIndex.current_path(self.settings.index_dir) is not None
+
+    # --- operations ------------------------------------------------------------------------
+    def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexResult:
+        """Index the knowledge folder and serve the new version (one build at a time)."""
+        with self._build_lock:
+            docs, problems = read_knowledge(self.settings.knowledge_dir, self.settings.max_file_mb)
+            cache = EmbeddingCache(
+                cache_path_for(self.settings.embedding_cache_dir, self.embedder.name),
+                self.embedder.dimension,
+            )
+            try:
+                builder = IndexBuilder(self.settings.index_dir, self.embedder, self.chunker(), cache,
+                                       self.settings.embed_batch_size)
+                report = builder.build(docs, full=full, progress=progress)
+            finally:
+                cache.close()
+            self.reload()
+            return ReindexResult(report, problems)
+
+    def reload(self) -> bool:
+        """Serve the published version if it differs from the one in memory."""
+        path = KnowledgeIndex.current_path(self.settings.index_dir)
+        if path is None:
+            return False
+        if self._retriever is None:
+            _ = self.retriever
+            return True
+        if self._retriever.index.path == path:
+            self._retriever.abbreviations = self.abbreviations()
+            return False
+        self._retriever.swap_index(KnowledgeIndex.load(path))
+        self._retriever.abbreviations = self.abbreviations()
+        log.info("Now serving index %s", path.name)
+        return True
+
+    def answerer(self) -> Answerer:
+        return Answerer(self.retriever, self.settings.abstain_threshold, self.settings.top_k)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        return self.answerer().ask(question, k)
+
+    def documents(self) -> list[DocInfo]:
+        try:
+            index = self.retriever.index if self._retriever else KnowledgeIndex.load_current(self.settings.index_dir)
+        except IndexNotFound:
+            return []
+        return sorted(index.documents.values(), key=lambda d: (d.date or "", d.title), reverse=True)

@@ -1,0 +1,145 @@
+"""Hybrid retrieval: how a member's question becomes a ranked list of documents.
+
+Steps, each measured (bench/bench_retrieval.py):
+1. normalise the question; when it has no diacritics, restore them for the dense model
+   (BM25 works on folded text either way);
+2. expand union abbreviations (BCH -> Ban Chấp hành);
+3. score every passage with BM25 and with the embedding model, fuse the two;
+4. a question naming "Điều N" puts that article's passages first;
+5. group passages by document: a document scores as its best passage.
+
+Example::
+
+    >>> retriever = Retriever(index, embedder)  # doctest: +SKIP
+    >>> hits = retriever.search("ket nap doan may tuoi", k=3)  # doctest: +SKIP
+    >>> hits[0].title  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.abbrev import Abbreviations
+from bot.chunk import Chunk
+from bot.embed import Embedder
+from bot.fusion import fuse
+from bot.index import DocInfo, KnowledgeIndex
+from bot.lexical import analyze
+from bot.text import fold, has_diacritics, normalize
+
+ARTICLE_QUERY = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
+ARTICLE_BOOST = 1.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as typed, and the forms each search method gets."""
+
+    text: str
+    restored: str  # with diacritics restored when typed without
+    expansions: tuple[str, ...]
+    article: str | None  # "12" when the question names "Điều 12"
+
+    @property
+    def lexical_text(self) -> str:
+        return " ".join([self.text, *self.expansions])
+
+    @property
+    def dense_text(self) -> str:
+        return " ".join([self.restored, *self.expansions])
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One document in the ranking, with its best passage."""
+
+    doc: DocInfo
+    chunk: Chunk
+    row: int
+    score: float  # fused score of the best passage (for ranking only)
+    dense: float  # cosine similarity of the best passage with the question
+    coverage: float  # share of the question's folded syllables found in the passage
+
+    @property
+    def doc_id(self) -> str:
+        return self.doc.doc_id
+
+    @property
+    def title(self) -> str:
+        return self.doc.title
+
+
+class Retriever:
+    """Answers ``search(question)`` against one :class:`KnowledgeIndex` at a time."""
+
+    def __init__(self, index: KnowledgeIndex, embedder: Embedder,
+                 abbreviations: Abbreviations | None = None, fusion: str = "weighted",
+                 dense_weight: float = 0.5) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.abbreviations = abbreviations or Abbreviations()
+        self.fusion = fusion
+        self.dense_weight = dense_weight
+        self._swap_lock = threading.Lock()
+
+    def swap_index(self, index: KnowledgeIndex) -> None:
+        """Serve a new index version; searches already running finish on the old one."""
+        with self._swap_lock:
+            self.index = index
+
+    def parse(self, question: str, index: KnowledgeIndex | None = None) -> Query:
+        index = index or self.index
+        text = normalize(question).strip()
+        restored = text if has_diacritics(text) else index.restorer.restore(text)
+        article = ARTICLE_QUERY.search(fold(text))
+        return Query(text, restored, tuple(self.abbreviations.find(text)),
+                     article.group(1) if article else None)
+
+    def score_passages(self, query: Query, method: str = "hybrid",
+                       index: KnowledgeIndex | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(fused, lexical, dense) scores of every passage for the query."""
+        index = index or self.index
+        n = len(index.chunks)
+        lexical = index.lexical.scores(query.lexical_text) if method != "dense" else np.zeros(n, np.float32)
+        if method != "lexical" and n:
+            vector = self.embedder.encode_queries([query.dense_text])[0]
+            dense = index.dense.scores(vector)
+        else:
+            dense = np.zeros(n, dtype=np.float32)
+        if method == "lexical":
+            fused = lexical.astype(np.float64)
+        elif method == "dense":
+            fused = dense.astype(np.float64)
+        else:
+            fused = fuse(lexical, dense, self.fusion, self.dense_weight)
+        if query.article and n:
+            boost = np.array([c.article == query.article for c in index.chunks], dtype=np.float64)
+            fused = fused + ARTICLE_BOOST * boost * (fused.max() - fused.min() + 1e-9)
+        return fused, lexical, dense
+
+    def search(self, question: str, k: int = 5, method: str = "hybrid") -> list[Hit]:
+        index = self.index  # one version for the whole search, even if swapped meanwhile
+        if not question.strip() or not index.chunks:
+            return []
+        query = self.parse(question, index)
+        fused, _lexical, dense = self.score_passages(query, method, index)
+        order = np.argsort(-fused, kind="stable")
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        query_tokens = set(analyze(query.lexical_text, bigrams=False))
+        for row in order:
+            chunk = index.chunks[int(row)]
+            if chunk.doc_id in seen:
+                continue
+            seen.add(chunk.doc_id)
+            passage_tokens = set(analyze(chunk.index_text, bigrams=False))
+            coverage = len(query_tokens & passage_tokens) / max(len(query_tokens), 1)
+            hits.append(Hit(index.documents[chunk.doc_id], chunk, int(row), float(fused[row]),
+                            float(dense[row]), coverage))
+            if len(hits) >= k:
+                break
+        return hits

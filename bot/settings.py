@@ -1,0 +1,119 @@
+"""All configuration, read once from the environment and `.env` (prefix ``HOIDOAN_``).
+
+A wrong value must stop the program at start with the setting's name, not fail later
+in the middle of a member's question, so every field is typed and validated here.
+
+Example::
+
+    >>> from bot.settings import Settings
+    >>> Settings(knowledge_dir="knowledge").index_dir.name
+    'index'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL = "hoidoan/multilingual-e5-small-q4"
+
+
+class SettingsError(RuntimeError):
+    """A setting has a wrong value; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HOIDOAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- knowledge base and index -------------------------------------------------------
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("index")
+    cache_dir: Path = Path(".cache")
+    embedding_model: str = DEFAULT_MODEL
+    embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 16
+    max_file_mb: Annotated[float, Field(gt=0, le=2000)] = 20.0
+
+    # --- chunking (chosen by measurement, see bench/bench_chunking.py) -------------------
+    chunk_words: Annotated[int, Field(ge=20, le=2000)] = 180
+    chunk_overlap: Annotated[float, Field(ge=0.0, lt=0.9)] = 0.2
+
+    # --- retrieval ----------------------------------------------------------------------
+    dense_weight: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    fusion: Literal["weighted", "rrf"] = "weighted"
+    top_k: Annotated[int, Field(ge=1, le=50)] = 5
+    abstain_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.80
+    contact_text: str = "Ban Chấp hành Đoàn cơ sở hoặc Bí thư chi đoàn của bạn"
+
+    # --- Telegram (issue 3) ---------------------------------------------------------------
+    telegram_token: str | None = Field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    admin_ids: Annotated[list[int], NoDecode] = []
+    database_url: str = ""
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name a sentence-transformers model or a path")
+        return value.strip()
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.cache_dir / "embeddings"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hoidoan.db').as_posix()}"
+
+
+def describe_error(err: ValidationError) -> str:
+    """One line per wrong setting, naming the environment variable."""
+    lines = []
+    for item in err.errors():
+        name = "HOIDOAN_" + "_".join(str(p) for p in item["loc"]).upper()
+        lines.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+    return "Invalid setting(s):\n  " + "\n  ".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings or raise :class:`SettingsError` with a readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise SettingsError(describe_error(err)) from err
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
