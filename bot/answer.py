@@ -126,7 +126,7 @@ class Answerer:
             return Answer(question, [], 0.0, True, seconds=time.perf_counter() - started)
         index = self.retriever.index
         query = self.retriever.parse(text, index)
-        hits = self.retriever.search(text, k=k or self.top_k)
+        hits = self.retriever.search(query, k=k or self.top_k, index=index)
         conf = confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
         results = [self._result(hit, query) for hit in hits]
         abstained = conf < self.threshold

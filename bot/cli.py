@@ -204,6 +204,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return 2
 
 
+def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
+    """The README's one command: the bot when a token is set, else the console chat."""
+    if settings.telegram_token:
+        return cmd_run(settings, args)
+    print("No HOIDOAN_TELEGRAM_TOKEN set: opening the console chat (see README to connect Telegram).\n",
+          file=sys.stderr)
+    return cmd_chat(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hoidoan", description="Hỏi Đoàn: union Q&A assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -243,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="start the Telegram bot")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("start", help="the Telegram bot if a token is set, else the console chat")
+    p.set_defaults(func=cmd_start)
     return parser
 
 

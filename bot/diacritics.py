@@ -93,15 +93,13 @@ class DiacriticRestorer:
         self._candidates = None
 
     def to_json(self, path: Path) -> None:
-        data = {"weights": [self.bigram_weight, self.dictionary_weight, self.unigram_weight,
-                            self.general_weight],
-                "unigrams": self.unigrams, "bigrams": self.bigrams}
+        data = {"unigrams": self.unigrams, "bigrams": self.bigrams}
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def from_json(cls, path: Path) -> DiacriticRestorer:
         data = json.loads(path.read_text(encoding="utf-8"))
-        restorer = cls(tuple(data["weights"]))  # type: ignore[arg-type]
+        restorer = cls()
         restorer.unigrams = Counter(data["unigrams"])
         restorer.bigrams = Counter(data["bigrams"])
         return restorer

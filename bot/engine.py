@@ -73,9 +73,9 @@ def read_knowledge(knowledge_dir: Path, max_mb: float) -> tuple[list[Document], 
 class Engine:
     """Loads the model and the served index on first use; thread-safe for questions."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self._embedder: Embedder | None = None
+        self._embedder: Embedder | None = embedder
         self._retriever: Retriever | None = None
         self._build_lock = threading.Lock()
         self._load_lock = threading.Lock()

@@ -72,14 +72,14 @@ BOILERPLATE_LINES = re.compile(
     r"|trang chủ|home|tin tức\s*-\s*sự kiện|bản in|gửi email|xem thêm|tags?:?.*|đọc thêm)$",
     re.IGNORECASE,
 )
-IMAGE_NAME = re.compile(r"\b[\w\-. ]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)\b", re.IGNORECASE)
+IMAGE_NAME = re.compile(r"\b[\w\-.]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)\b", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
     """Normalise and drop boilerplate lines and image file names; keep paragraph breaks."""
     out: list[str] = []
     for line in normalize(text).split("\n"):
-        line = IMAGE_NAME.sub("", line).strip()
+        line = " ".join(IMAGE_NAME.sub("", line).split())
         if BOILERPLATE_LINES.match(line):
             continue
         if line or (out and out[-1]):

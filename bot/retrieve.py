@@ -121,11 +121,13 @@ class Retriever:
             fused = fused + ARTICLE_BOOST * boost * (fused.max() - fused.min() + 1e-9)
         return fused, lexical, dense
 
-    def search(self, question: str, k: int = 5, method: str = "hybrid") -> list[Hit]:
-        index = self.index  # one version for the whole search, even if swapped meanwhile
-        if not question.strip() or not index.chunks:
+    def search(self, question: str | Query, k: int = 5, method: str = "hybrid",
+               index: KnowledgeIndex | None = None) -> list[Hit]:
+        index = index or self.index  # one version for the whole search, even if swapped meanwhile
+        text = question.text if isinstance(question, Query) else question
+        if not text.strip() or not index.chunks:
             return []
-        query = self.parse(question, index)
+        query = question if isinstance(question, Query) else self.parse(question, index)
         fused, _lexical, dense = self.score_passages(query, method, index)
         order = np.argsort(-fused, kind="stable")
         hits: list[Hit] = []

@@ -1,0 +1,85 @@
+"""Shared fixtures: the provisioned embedding model (loaded once) and a small corpus.
+
+The tests run offline against the model that `hoidoan model install` builds (the
+setup script runs it). A missing model is a setup error, reported as a failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.embed import Embedder
+from bot.model import default_model_path, is_installed
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A small union knowledge base written for the tests (the project's own text).
+CORPUS = {
+    "dieu-le-doan.md": """---
+title: Điều lệ Đoàn (trích, bản thử nghiệm)
+date: 2022-12-15
+kind: charter
+---
+Chương I. Đoàn viên
+
+Điều 1. Tuổi kết nạp
+Thanh niên Việt Nam từ đủ 16 tuổi đến 30 tuổi, tích cực học tập, lao động và bảo vệ Tổ quốc, được xét kết nạp vào Đoàn.
+
+Điều 2. Nhiệm vụ của đoàn viên
+Đoàn viên có nhiệm vụ tham gia sinh hoạt chi đoàn đều đặn mỗi tháng một lần và đóng đoàn phí theo quy định.
+
+Điều 12. Ban Chấp hành chi đoàn
+Ban Chấp hành chi đoàn do đại hội chi đoàn bầu ra, gồm từ 3 đến 5 đồng chí. Bí thư chi đoàn chủ trì các cuộc họp.
+""",
+    "cong-doan-phi.txt": """Hướng dẫn đóng đoàn phí công đoàn
+Ngày 01/07/2025
+Đoàn viên công đoàn đóng đoàn phí hằng tháng bằng 0,5% tiền lương làm căn cứ đóng bảo hiểm xã hội.
+Công đoàn cơ sở thu đoàn phí và nộp về công đoàn cấp trên theo quy định của Tổng Liên đoàn.
+""",
+    "tin-hien-mau.html": """<html><head><title>Tuổi trẻ hiến máu tình nguyện</title></head><body>
+<nav>Skip to main content</nav>
+<h1>Tuổi trẻ hiến máu tình nguyện</h1>
+<p>Sáng ngày 10/01/2024, Đoàn Thanh niên tổ chức ngày hội hiến máu tình nguyện tại nhà văn hóa.</p>
+<p>IMG_1234.jpg</p>
+<p>Có 120 đoàn viên thanh niên tham gia hiến máu, thu được 110 đơn vị máu.</p>
+</body></html>
+""",
+}
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    settings = Settings()
+    cache = settings.model_cache_dir if settings.model_cache_dir.is_absolute() else ROOT / settings.model_cache_dir
+    if not is_installed(cache):
+        pytest.fail(f"embedding model missing in {cache}: run `bash scripts/setup.sh` first")
+    return default_model_path(cache)
+
+
+@pytest.fixture(scope="session")
+def embedder(model_path: Path) -> Embedder:
+    return Embedder(str(model_path))
+
+
+@pytest.fixture()
+def knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for name, text in CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, knowledge: Path, model_path: Path) -> Settings:
+    return Settings(
+        knowledge_dir=knowledge,
+        index_dir=tmp_path / "index",
+        cache_dir=tmp_path / "cache",
+        embedding_model=str(model_path),
+        data_dir=tmp_path / "data",
+        _env_file=None,  # type: ignore[call-arg]
+    )

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from bot.abbrev import ABBREVIATIONS_FILE, Abbreviations
+
+
+def test_expands_with_and_without_diacritics() -> None:
+    table = Abbreviations()
+    assert "Ban Chấp hành" in table.find("BCH chi đoàn có mấy người")
+    assert "công đoàn cơ sở" in table.find("cdcs thu doan phi")
+    assert "đoàn viên thanh niên" in table.find("ĐVTN cần làm gì")
+
+
+def test_longest_match_wins() -> None:
+    assert Abbreviations().find("Đoàn TNCS HCM") == ["Thanh niên Cộng sản Hồ Chí Minh"]
+
+
+def test_keeps_question_and_skips_spelled_out() -> None:
+    table = Abbreviations()
+    assert table.expand("BCH họp") == "BCH họp (Ban Chấp hành)"
+    assert table.find("Ban Chấp hành BCH") == []
+    assert table.find("tư cách đoàn viên") == []  # ordinary words are not abbreviations
+
+
+def test_admin_file_extends_table(tmp_path: Path) -> None:
+    (tmp_path / ABBREVIATIONS_FILE).write_text(
+        "# union abbreviations\nCLB\tcâu lạc bộ\nMTTQ = Mặt trận Tổ quốc\nbroken line\n", encoding="utf-8"
+    )
+    table = Abbreviations.for_knowledge_dir(tmp_path)
+    assert table.find("CLB tình nguyện") == ["câu lạc bộ"]
+    assert table.find("mttq") == ["Mặt trận Tổ quốc"]

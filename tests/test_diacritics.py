@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from bot.diacritics import DiacriticRestorer
+
+CORPUS = [
+    "Thanh niên từ đủ 16 tuổi đến 30 tuổi được xét kết nạp vào Đoàn.",
+    "Đoàn viên đóng đoàn phí hằng tháng theo quy định.",
+    "Ban Chấp hành chi đoàn do đại hội bầu ra.",
+]
+
+
+def restorer() -> DiacriticRestorer:
+    r = DiacriticRestorer()
+    r.fit(CORPUS)
+    return r
+
+
+def test_restores_corpus_phrases() -> None:
+    r = restorer()
+    assert r.restore("ket nap vao doan") == "kết nạp vào đoàn"
+    assert r.restore("doan vien dong doan phi") == "đoàn viên đóng đoàn phí"
+
+
+def test_general_resources_cover_words_missing_from_corpus() -> None:
+    # "bao nhiêu" and "mấy" are not in the corpus: the dictionary and frequency table back off.
+    assert restorer().restore("bao nhieu tuoi") == "bao nhiêu tuổi"
+
+
+def test_keeps_case_punctuation_and_unknown_tokens() -> None:
+    assert restorer().restore("Ket nap Doan, 16 tuoi?") == "Kết nạp Đoàn, 16 tuổi?"
+    assert restorer().restore("xyzq 2024") == "xyzq 2024"
+
+
+def test_text_with_diacritics_is_left_alone() -> None:
+    assert restorer().restore("kết nap doan") == "kết nap doan"
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    r = restorer()
+    r.to_json(tmp_path / "r.json")
+    assert DiacriticRestorer.from_json(tmp_path / "r.json").restore("dai hoi bau") == r.restore("dai hoi bau")
