@@ -27,9 +27,9 @@ from bot.text import fold, split_sentences
 # with the question and the share of the question's syllables it contains. The
 # coefficients were fitted on the shared evaluation sets against out-of-scope
 # questions (bench/bench_abstain.py prints the fit and the trade-off table).
-CONF_BIAS = -14.0
-CONF_DENSE = 14.0
-CONF_COVERAGE = 5.0
+CONF_BIAS = -27.14
+CONF_DENSE = 24.68
+CONF_COVERAGE = 9.03
 
 
 def confidence(dense: float, coverage: float) -> float:

@@ -26,7 +26,7 @@ def setup_logging(level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _progress_bar(total_label: str = "passages"):  # noqa: ANN202 - tqdm callback factory
+def _progress_bar(total_label: str = "passages"):
     from tqdm import tqdm
 
     bar = None
@@ -63,7 +63,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine_with_index(settings: Settings):  # noqa: ANN202
+def _engine_with_index(settings: Settings):
     from bot.engine import Engine
 
     engine = Engine(settings)
@@ -158,7 +158,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
                       method=args.method, fusion=settings.fusion, dense_weight=settings.dense_weight,
                       strip=args.strip)
     cache.close()
-    rows = [("overall", result["overall"])] + list(result.get("by_style", {}).items())
+    rows = [("overall", result["overall"]), *result.get("by_style", {}).items()]
     print(f"{'subset':<14}{'n':>6}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
     for name, m in rows:
         print(f"{name:<14}{m['n']:>6}{m['recall@1']:>8.3f}{m['recall@5']:>8.3f}"
@@ -173,7 +173,13 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model import ModelError, check_model, default_model_path, install_default_model, is_installed
+    from bot.model import (
+        ModelError,
+        check_model,
+        default_model_path,
+        install_default_model,
+        is_installed,
+    )
 
     if args.action == "check":
         if not is_installed(settings.model_cache_dir):

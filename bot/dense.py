@@ -19,6 +19,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+# Exact search over thousands of vectors takes well under a millisecond on one thread;
+# FAISS's OpenMP workers would only compete with torch's for the two cores.
+faiss.omp_set_num_threads(1)
+
 
 class DenseIndex:
     def __init__(self, index: faiss.Index) -> None:

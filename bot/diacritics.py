@@ -24,6 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from bot.text import WORD, fold, has_diacritics, normalize
@@ -64,7 +65,7 @@ def general_bigrams() -> dict[str, frozenset[str]]:
         parts = normalize(line).lower().split()
         if len(parts) < 2 or not all(p.isalpha() for p in parts):
             continue
-        for prev, word in zip(parts, parts[1:], strict=False):
+        for prev, word in pairwise(parts):
             successors.setdefault(prev, set()).add(word)
     return {k: frozenset(v) for k, v in successors.items()}
 

@@ -89,7 +89,10 @@ def clean_text(text: str) -> str:
 
 # --- dates and kinds ---------------------------------------------------------------------
 DATE_PATTERNS = [
-    re.compile(r"\bngày\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{4})", re.IGNORECASE),
+    re.compile(
+        r"\bngày\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{4})",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
 ]
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import bm25s
@@ -25,7 +26,7 @@ from bot.text import folded_tokens
 def analyze(text: str, bigrams: bool = True) -> list[str]:
     tokens = folded_tokens(text)
     if bigrams:
-        tokens = tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        tokens = tokens + [f"{a}_{b}" for a, b in pairwise(tokens)]
     return tokens
 
 

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     dense_weight: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     fusion: Literal["weighted", "rrf"] = "weighted"
     top_k: Annotated[int, Field(ge=1, le=50)] = 5
-    abstain_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.80
+    abstain_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.50
     contact_text: str = "Ban Chấp hành Đoàn cơ sở hoặc Bí thư chi đoàn của bạn"
 
     # --- Telegram (issue 3) ---------------------------------------------------------------

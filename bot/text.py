@@ -43,9 +43,7 @@ def _place_tone(word: str) -> str:
     lower = bare.lower()
     # Positions of vowels, skipping the "u" of "qu" and the "i" of "gi" (consonants there).
     idx = [i for i, ch in enumerate(lower) if ch in VOWELS]
-    if len(idx) > 1 and lower.startswith("qu") and idx[0] == 1:
-        idx = idx[1:]
-    elif len(idx) > 1 and lower.startswith("gi") and idx[0] == 1:
+    if len(idx) > 1 and lower.startswith(("qu", "gi")) and idx[0] == 1:
         idx = idx[1:]
     if not idx or idx != list(range(idx[0], idx[0] + len(idx))):
         return word  # not a single Vietnamese syllable: leave it alone
@@ -68,7 +66,7 @@ def normalize(text: str) -> str:
     """NFC, one tone-mark placement, no zero-width characters, single spaces per line."""
     text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = WORD.sub(lambda m: _place_tone(m.group(0)) if not m.group(0).isascii() else m.group(0), text)
+    text = WORD.sub(lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines)
 

@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import IngestError, clean_text, doc_id_for, find_date, iter_knowledge_files, load_document
+from bot.ingest import (
+    IngestError,
+    clean_text,
+    doc_id_for,
+    find_date,
+    iter_knowledge_files,
+    load_document,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

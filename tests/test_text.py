@@ -1,4 +1,11 @@
-from bot.text import fold, folded_tokens, has_diacritics, normalize, split_sentences, strip_diacritics
+from bot.text import (
+    fold,
+    folded_tokens,
+    has_diacritics,
+    normalize,
+    split_sentences,
+    strip_diacritics,
+)
 
 
 def test_nfc_and_decomposed_input_are_equal() -> None:

@@ -1,0 +1,82 @@
+"""Calibrate abstention: fit the confidence model and print the trade-off.
+
+In-scope questions: the shared sets' questions (as given and stripped) on their own
+corpora. Out-of-scope: bench/data/out_of_scope.txt (written for this project) asked
+against each corpus. Features of the best passage: its cosine similarity with the
+question and the share of the question's syllables it contains. A logistic model is
+fitted (plain gradient descent) and the table shows, per threshold, how many in-scope
+questions are answered correctly (gold in top 5 and not abstained), wrongly abstained,
+and how many out-of-scope questions are still answered.
+
+    .venv/bin/python bench/bench_abstain.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
+
+from bot.abbrev import Abbreviations
+from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, confidence
+from bot.evaluate import load_questions
+from bot.retrieve import Retriever
+
+OOS = Path(__file__).parent / "data" / "out_of_scope.txt"
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 20000, lr: float = 0.5) -> np.ndarray:
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    # Balance the classes: out-of-scope questions are few but matter as much.
+    weights = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-xb @ w))
+        w -= lr * (xb.T @ ((p - y) * weights)) / len(y)
+    return w
+
+
+def main() -> None:
+    need_eval()
+    emb = embedder()
+    s = settings()
+    oos = [line.strip() for line in OOS.read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")]
+    feats, labels, correct = [], [], []
+    for name in SETS:
+        index = eval_index(name, emb)
+        retriever = Retriever(index, emb, Abbreviations(), s.fusion, s.dense_weight)
+        for strip in (False, True):
+            for q in load_questions(EVAL / name / "questions.jsonl", strip):
+                hits = retriever.search(q.question, k=5)
+                feats.append([hits[0].dense, hits[0].coverage])
+                labels.append(1)
+                correct.append(any(h.doc_id in q.gold for h in hits))
+        for question in oos:
+            hits = retriever.search(question, k=5)
+            feats.append([hits[0].dense, hits[0].coverage])
+            labels.append(0)
+            correct.append(False)
+    x, y, ok = np.array(feats), np.array(labels, dtype=float), np.array(correct)
+    w = fit_logistic(x, y)
+    print(f"fitted: bias {w[0]:.2f}, dense {w[1]:.2f}, coverage {w[2]:.2f}")
+    print(f"shipped (bot/answer.py): bias {CONF_BIAS}, dense {CONF_DENSE}, coverage {CONF_COVERAGE}\n")
+    conf = np.array([confidence(d, c) for d, c in x])
+    rows = []
+    n_in, n_out = int(y.sum()), int((1 - y).sum())
+    for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+        answered = conf >= threshold
+        rows.append([
+            f"{threshold:.2f}" + (" (shipped)" if abs(threshold - s.abstain_threshold) < 1e-9 else ""),
+            f"{(answered & ok & (y == 1)).sum() / n_in:.3f}",
+            f"{(~answered & (y == 1)).sum() / n_in:.3f}",
+            f"{(answered & (y == 0)).sum()}/{n_out}",
+        ])
+    print(f"{n_in} in-scope questions, {n_out} out-of-scope questions "
+          f"({len(oos)} asked against each of {len(SETS)} corpora)\n")
+    print(table(["threshold", "answered correctly", "wrongly abstained", "out-of-scope answered"], rows))
+
+
+if __name__ == "__main__":
+    main()

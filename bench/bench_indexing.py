@@ -1,0 +1,83 @@
+"""Indexing throughput (passages/s by batch size, nothing cached) and the incremental
+reindex of a 1,000-document knowledge base after one document changes (a fresh
+process, model load included).
+
+    .venv/bin/python bench/bench_indexing.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import EVAL, ROOT, embedder, need_eval, settings, table
+
+from bot.chunk import Chunker
+from bot.evaluate import load_corpus
+
+
+def throughput(rows: list[list[object]]) -> None:
+    emb = embedder()
+    s = settings()
+    chunker = Chunker(s.chunk_words, s.chunk_overlap)
+    docs = load_corpus(EVAL / "alqac2022" / "corpus.jsonl")[:150]
+    texts = [c.index_text for d in docs for c in chunker.split(d.doc_id, d.title, d.text)][:200]
+    tokens = sum(len(emb.model.tokenizer(t)["input_ids"]) for t in texts) / len(texts)
+    emb.encode_passages(texts[:16])  # warm-up
+    for batch in (8, 16, 32):
+        started = time.perf_counter()
+        emb.encode_passages(texts, batch_size=batch)
+        seconds = time.perf_counter() - started
+        rows.append([f"embed {len(texts)} passages (avg {tokens:.0f} tokens), batch {batch}",
+                     f"{len(texts) / seconds:.1f} passages/s"])
+
+
+REINDEX = """
+import sys, time; started = time.perf_counter(); sys.path.insert(0, {bench!r})
+from pathlib import Path
+from bot.settings import Settings
+from bot.engine import Engine
+s = Settings(_env_file=None, knowledge_dir=Path({kb!r}), index_dir=Path({idx!r}))
+r = Engine(s).reindex().report
+print(r.documents, r.chunks, r.embedded, round(time.perf_counter() - started, 1))
+"""
+
+
+def incremental(rows: list[list[object]]) -> None:
+    docs = load_corpus(EVAL / "alqac2022" / "corpus.jsonl")[:1000]
+    with tempfile.TemporaryDirectory() as tmp:
+        kb, idx = Path(tmp) / "knowledge", Path(tmp) / "index"
+        kb.mkdir()
+        for doc in docs:
+            name = doc.doc_id.replace("/", "_").replace("|", "_")
+            (kb / f"{name}.md").write_text(f"---\ntitle: {doc.title}\n---\n{doc.text}\n", encoding="utf-8")
+        code = REINDEX.format(bench=str(ROOT / "bench"), kb=str(kb), idx=str(idx))
+
+        def run() -> list[str]:
+            return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True, cwd=ROOT).stdout.split()
+
+        first = run()
+        rows.append([f"first index of {first[0]} documents ({first[1]} passages, {first[2]} embedded)",
+                     f"{first[3]} s"])
+        target = sorted(kb.iterdir())[500]
+        target.write_text(target.read_text(encoding="utf-8") + "\nSửa đổi: bổ sung một câu mới.\n",
+                          encoding="utf-8")
+        again = run()
+        rows.append([f"reindex after changing one document ({again[2]} passages embedded)",
+                     f"{again[3]} s (process start and model load included)"])
+
+
+def main() -> None:
+    need_eval()
+    rows: list[list[object]] = []
+    throughput(rows)
+    incremental(rows)
+    print(table(["what", "result"], rows))
+
+
+if __name__ == "__main__":
+    main()

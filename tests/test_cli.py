@@ -1,0 +1,88 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import Settings
+
+
+@pytest.fixture()
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for key, value in {
+        "HOIDOAN_KNOWLEDGE_DIR": settings.knowledge_dir, "HOIDOAN_INDEX_DIR": settings.index_dir,
+        "HOIDOAN_CACHE_DIR": settings.cache_dir, "HOIDOAN_EMBEDDING_MODEL": settings.embedding_model,
+    }.items():
+        monkeypatch.setenv(key, str(value))
+    monkeypatch.chdir(settings.knowledge_dir.parent)  # no stray .env
+    return settings
+
+
+def test_index_ask_json_and_docs(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index"]) == 0
+    out = capsys.readouterr().out
+    assert "Indexed 3 documents" in out
+
+    assert main(["ask", "Điều", "12", "Ban", "Chấp", "hành", "chi", "đoàn", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["abstained"] is False
+    assert {"doc_id", "title", "source", "score", "passage", "highlight"} <= set(data["results"][0])
+    assert "Điều 12" in data["results"][0]["heading"]
+
+    assert main(["ask", "asdfgh", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["abstained"] is True
+
+    assert main(["docs"]) == 0
+    assert "3 documents" in capsys.readouterr().out
+
+    assert main(["index"]) == 0  # nothing changed: nothing embedded
+    assert "(0 embedded, " in capsys.readouterr().out
+
+
+def test_ask_without_index_says_so(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "xin chào"]) == 1
+    assert "hoidoan index" in capsys.readouterr().err
+
+
+def test_empty_question(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "  "]) == 2
+    assert "chưa nhập câu hỏi" in capsys.readouterr().err
+
+
+def test_eval_prints_metrics_and_json(env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    questions = tmp_path / "questions.jsonl"
+    docs = [
+        {"doc_id": "a", "title": "Đoàn phí", "text": "Đoàn viên đóng đoàn phí mỗi tháng."},
+        {"doc_id": "b", "title": "Hiến máu", "text": "Chi đoàn tổ chức hiến máu tình nguyện."},
+    ]
+    qs = [
+        {"qid": "1", "question": "đóng đoàn phí khi nào", "gold_doc_ids": ["a"], "style": "accented"},
+        {"qid": "2", "question": "hien mau tinh nguyen", "gold_doc_ids": ["b"], "style": "unaccented"},
+    ]
+    corpus.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs), encoding="utf-8")
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in qs), encoding="utf-8")
+    out_file = tmp_path / "ranked.jsonl"
+    assert main(["eval", "--corpus", str(corpus), "--questions", str(questions), "--json",
+                 "--out", str(out_file)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    result = json.loads(lines[-1])
+    assert result["overall"]["recall@1"] == 1.0
+    assert set(result["by_style"]) == {"accented", "unaccented"}
+    assert any(line.startswith("unaccented") for line in lines)
+    assert [json.loads(x)["ranked"][0] for x in out_file.read_text().splitlines()] == ["a", "b"]
+    assert not env.index_dir.exists()  # eval never touches the served index
+
+
+def test_wrong_setting_names_it(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOIDOAN_TOP_K", "zero")
+    assert main(["docs"]) == 2
+    assert "HOIDOAN_TOP_K" in capsys.readouterr().err
+
+
+def test_run_without_token_explains(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("HOIDOAN_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.chdir(Path(__file__).parent)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "BotFather" in err and "hoidoan chat" in err

@@ -1,0 +1,43 @@
+from bot.embed import Embedder
+from bot.engine import Engine
+from bot.settings import Settings
+
+
+def engine_for(settings: Settings, embedder: Embedder) -> Engine:
+    engine = Engine(settings, embedder)
+    engine.reindex()
+    return engine
+
+
+def top_title(engine: Engine, question: str) -> str:
+    return engine.retriever.search(question, k=3)[0].title
+
+
+def test_accented_unaccented_and_abbreviated_questions(settings: Settings, embedder: Embedder) -> None:
+    engine = engine_for(settings, embedder)
+    assert top_title(engine, "Mức đóng đoàn phí công đoàn là bao nhiêu?") == "Hướng dẫn đóng đoàn phí công đoàn"
+    assert top_title(engine, "muc dong doan phi cong doan la bao nhieu") == "Hướng dẫn đóng đoàn phí công đoàn"
+    assert top_title(engine, "CĐCS thu đoàn phí nộp về đâu") == "Hướng dẫn đóng đoàn phí công đoàn"
+    assert top_title(engine, "hien mau tinh nguyen co bao nhieu nguoi") == "Tuổi trẻ hiến máu tình nguyện"
+
+
+def test_article_number_finds_that_article(settings: Settings, embedder: Embedder) -> None:
+    engine = engine_for(settings, embedder)
+    hits = engine.retriever.search("Điều 12 nói gì", k=3)
+    assert hits[0].chunk.article == "12"
+    assert hits[0].chunk.heading.startswith("Điều 12")
+    assert engine.retriever.search("dieu 2 dieu le doan", k=1)[0].chunk.article == "2"
+
+
+def test_results_are_grouped_by_document(settings: Settings, embedder: Embedder) -> None:
+    engine = engine_for(settings, embedder)
+    hits = engine.retriever.search("đoàn viên", k=10)
+    ids = [h.doc_id for h in hits]
+    assert len(ids) == len(set(ids)) == 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_restored_question_is_reported(settings: Settings, embedder: Embedder) -> None:
+    engine = engine_for(settings, embedder)
+    query = engine.retriever.parse("ket nap doan may tuoi")
+    assert query.restored.startswith("kết nạp đoàn")
