@@ -86,12 +86,6 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     answer = engine.ask(question, k=args.k)
     if args.json:
         out = answer.to_dict()
-        out["results"] = [
-            {"doc_id": r.doc_id, "title": r.title, "source": r.source, "score": r.score,
-             "passage": r.passage, "highlight": r.highlight, "heading": r.heading, "date": r.date,
-             "kind": r.kind, "url": r.url}
-            for r in answer.results
-        ]
         print(json.dumps(out, ensure_ascii=False))
     else:
         print(render_text(answer, settings.contact_text))

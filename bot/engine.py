@@ -136,11 +136,10 @@ class Engine:
         if self._retriever is None:
             _ = self.retriever
             return True
+        self._retriever.abbreviations = self.abbreviations()
         if self._retriever.index.path == path:
-            self._retriever.abbreviations = self.abbreviations()
             return False
         self._retriever.swap_index(KnowledgeIndex.load(path))
-        self._retriever.abbreviations = self.abbreviations()
         log.info("Now serving index %s", path.name)
         return True
 
