@@ -13,17 +13,10 @@ import sys
 from pathlib import Path
 
 from bot import messages
+from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("hoidoan")
-
-
-def setup_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "faiss", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _progress_bar(total_label: str = "passages"):
@@ -200,8 +193,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    print("The Telegram bot is not part of this build yet; use `hoidoan chat`.", file=sys.stderr)
-    return 2
+    from bot.telegram.runner import run
+
+    return run(settings, webhook=getattr(args, "webhook", False))
 
 
 def cmd_start(settings: Settings, args: argparse.Namespace) -> int:
@@ -251,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_model)
 
     p = sub.add_parser("run", help="start the Telegram bot")
+    p.add_argument("--webhook", action="store_true", help="receive updates by webhook (HOIDOAN_WEBHOOK_*)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("start", help="the Telegram bot if a token is set, else the console chat")
@@ -265,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format, secrets=[settings.telegram_token or "",
+                                                                    settings.webhook_secret])
     from bot.index import IndexNotFound
     from bot.model import ModelError
 

@@ -164,7 +164,9 @@ def embed_passages_cached(
         progress(len(texts) - len(todo))
     # Sort by length so each batch pads little: a large speed-up on mixed-length chunks.
     todo.sort(key=lambda i: len(texts[i]))
-    step = max(batch_size * 4, 64)
+    # One model call per batch: the model lock is released between batches, so questions
+    # asked during a reindex wait for at most one batch, not for the whole build.
+    step = batch_size
     for start in range(0, len(todo), step):
         part = todo[start : start + step]
         vectors = embedder.encode_passages([texts[i] for i in part], batch_size=batch_size)

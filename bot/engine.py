@@ -25,9 +25,11 @@ from bot.chunk import Chunker
 from bot.embed import Embedder, EmbeddingCache, cache_path_for
 from bot.index import BuildReport, DocInfo, IndexBuilder, IndexNotFound, KnowledgeIndex
 from bot.ingest import Document, IngestError, iter_knowledge_files, load_document
+from bot.library import Library
 from bot.model import resolve_model_name
 from bot.retrieve import Retriever
 from bot.settings import Settings
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,14 @@ class FileProblem:
 class ReindexResult:
     report: BuildReport
     problems: list[FileProblem] = field(default_factory=list)
+
+
+@dataclass
+class AddResult:
+    document: Document
+    info: DocInfo | None  # as indexed (passage count); None if indexing skipped it
+    replaced: list[str]
+    reindex: ReindexResult
 
 
 def read_knowledge(knowledge_dir: Path, max_mb: float) -> tuple[list[Document], list[FileProblem]]:
@@ -142,6 +152,52 @@ class Engine:
         self._retriever.swap_index(KnowledgeIndex.load(path))
         log.info("Now serving index %s", path.name)
         return True
+
+    # --- admin operations on the knowledge folder --------------------------------------------
+    def library(self) -> Library:
+        return Library(self.settings.knowledge_dir, self.settings.data_dir / "staging")
+
+    def add_document(self, uploaded: Path, filename: str,
+                     progress: Callable[[int, int], None] | None = None) -> AddResult:
+        """Store an uploaded file in the knowledge folder (replacing its old copy) and index it.
+
+        Raises :class:`IngestError` for an unreadable file; nothing changes then.
+        """
+        titles = {d.path: d.title for d in self.documents() if d.path}
+        with self._build_lock:
+            added = self.library().add(uploaded, filename, titles)
+        result = self.reindex(progress=progress)
+        info = self.retriever.index.documents.get(added.document.doc_id)
+        return AddResult(added.document, info, added.replaced, result)
+
+    def find_documents(self, query: str) -> list[DocInfo]:
+        """Documents whose id or file name equals ``query``, else whose title contains it."""
+        wanted = query.strip().lower()
+        docs = self.documents()
+        exact = [d for d in docs if wanted in {d.doc_id.lower(), (d.path or "").lower(),
+                                               Path(d.path or "").name.lower(), Path(d.path or "").stem.lower()}]
+        if exact or not wanted:
+            return exact
+        folded = fold(wanted)
+        return [d for d in docs if folded in fold(d.title)]
+
+    def remove_document(self, doc_id: str) -> ReindexResult | None:
+        """Delete a document's file from the knowledge folder and reindex; None if unknown."""
+        doc = next((d for d in self.documents() if d.doc_id == doc_id), None)
+        if doc is None or not doc.path:
+            return None
+        with self._build_lock:
+            if not self.library().remove(doc.path):
+                return None
+        return self.reindex()
+
+    def document_file(self, doc_id: str) -> Path | None:
+        """The original file of an indexed document, if it is still in the knowledge folder."""
+        doc = next((d for d in self.documents() if d.doc_id == doc_id), None)
+        if doc is None or not doc.path:
+            return None
+        path = self.settings.knowledge_dir / doc.path
+        return path if path.is_file() else None
 
     def answerer(self) -> Answerer:
         return Answerer(self.retriever, self.settings.abstain_threshold, self.settings.top_k)

@@ -12,9 +12,11 @@ Example::
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -57,6 +59,13 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = []
     database_url: str = ""
     data_dir: Path = Path("data")
+    upload_types: Annotated[list[str], NoDecode] = ["pdf", "docx", "txt", "md", "html", "htm"]
+    concurrent_updates: Annotated[int, Field(ge=1, le=256)] = 16
+    webhook_url: str = ""
+    webhook_secret: str = Field(default="", repr=False)
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -65,6 +74,30 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("upload_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower().lstrip(".") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_chars(cls, value: str) -> str:
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in the secret token.
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as err:
+            raise ValueError("must be an IANA time zone such as Asia/Ho_Chi_Minh") from err
         return value
 
     @field_validator("embedding_model")

@@ -83,3 +83,59 @@ def settings(tmp_path: Path, knowledge: Path, model_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         _env_file=None,  # type: ignore[call-arg]
     )
+
+
+# --- Telegram end-to-end: the fake Bot API server and the real bot against it ----------------
+ADMIN_ID = 5001
+MEMBER_ID = 6001
+
+
+@pytest.fixture()
+async def fake_api():
+    from tests.fakebot import FakeBotApi
+
+    api = await FakeBotApi().start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture()
+def bot_settings(settings: Settings, fake_api, tmp_path: Path) -> Settings:
+    return settings.model_copy(update={
+        "telegram_token": fake_api.token,
+        "telegram_api_url": fake_api.base_url,
+        "telegram_file_url": fake_api.file_url,
+        "admin_ids": [ADMIN_ID],
+        "database_url": f"sqlite:///{tmp_path / 'data' / 'bot.db'}",
+        "contact_text": "Văn phòng Đoàn trường (phòng A1)",
+    })
+
+
+@pytest.fixture()
+async def bot(bot_settings: Settings, embedder: Embedder, fake_api):
+    """The real Application, long-polling the fake server; yields its Services."""
+    import asyncio
+
+    from telegram import Update
+
+    from bot.engine import Engine
+    from bot.store import Store
+    from bot.telegram.app import build_application
+    from bot.telegram.services import Services
+
+    store = Store(bot_settings.effective_database_url)
+    store.migrate()
+    engine = Engine(bot_settings, embedder=embedder)
+    await asyncio.to_thread(engine.reindex)
+    svc = Services(bot_settings, engine, store)
+    app = build_application(svc)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    svc.app = app  # type: ignore[attr-defined]
+    yield svc
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    store.close()

@@ -1,0 +1,314 @@
+"""Everything HoiDoan remembers between restarts: question log, feedback, FAQ, known chats.
+
+SQLAlchemy 2 (sync) over SQLite by default or PostgreSQL; the schema is owned by the
+Alembic migrations in ``bot/migrations`` and brought up to date by :meth:`Store.migrate`
+at start. The Telegram layer calls these methods off the event loop (``asyncio.to_thread``).
+
+Example::
+
+    >>> store = Store("sqlite:///:memory:")
+    >>> store.migrate()
+    >>> qid = store.log_question(chat_id=1, user_id=1, question="ket nap doan", abstained=True)
+    >>> store.get_question(qid).abstained
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from bot.faq import Faq
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_REASONS = ("wrong", "outdated", "irrelevant")
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: stored the same way by SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatRow(Base):
+    __tablename__ = "chats"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class QuestionRow(Base):
+    __tablename__ = "questions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_type: Mapped[str] = mapped_column(String(20), default="private")
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(Text)
+    restored: Mapped[str | None] = mapped_column(Text)
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    faq_id: Mapped[int | None] = mapped_column(Integer)
+    top_doc_id: Mapped[str | None] = mapped_column(String(255))
+    top_title: Mapped[str | None] = mapped_column(Text)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("question_id", "user_id", name="uq_feedback_question_user"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[str] = mapped_column(String(8))  # "up" | "down"
+    reason: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FaqRow(Base):
+    __tablename__ = "faq"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+@dataclass
+class Stats:
+    """What `/stats` shows, for the last ``days`` days."""
+
+    days: int
+    per_day: list[tuple[str, int]] = field(default_factory=list)
+    questions: int = 0
+    answered: int = 0
+    abstained: int = 0
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+    top_documents: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Unanswered:
+    question_id: int
+    created_at: dt.datetime
+    question: str
+    why: str  # "abstained" or "down" or "down:<reason>"
+
+
+class Store:
+    """One database, shared by the bot's handlers (thread-safe: a session per call)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (safe with several processes)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # Replicas starting together must not run the same migration twice.
+                conn.execute(text("SELECT pg_advisory_xact_lock(724501)"))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception as err:  # any driver error means "not reachable"
+            log.warning("Database not reachable: %s", type(err).__name__)
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- chats -----------------------------------------------------------------------------
+    def seen_chat(self, chat_id: int, chat_type: str, title: str | None = None,
+                  username: str | None = None) -> None:
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is None:
+                s.add(ChatRow(id=chat_id, type=chat_type, title=title, username=username))
+            else:
+                row.type, row.last_seen = chat_type, utcnow()
+                row.title = title or row.title
+                row.username = username or row.username
+
+    def chats(self) -> list[ChatRow]:
+        with self._session() as s:
+            return list(s.scalars(select(ChatRow).order_by(ChatRow.id)))
+
+    # --- questions and feedback ------------------------------------------------------------
+    def log_question(self, *, chat_id: int, user_id: int, question: str, abstained: bool,
+                     chat_type: str = "private", confidence: float = 0.0, latency_ms: float = 0.0,
+                     restored: str | None = None, results: Sequence[dict[str, Any]] = (),
+                     faq_id: int | None = None) -> int:
+        top = results[0] if results else {}
+        row = QuestionRow(chat_id=chat_id, chat_type=chat_type, user_id=user_id, question=question,
+                          restored=restored, abstained=abstained, confidence=float(confidence),
+                          latency_ms=float(latency_ms), faq_id=faq_id,
+                          top_doc_id=top.get("doc_id"), top_title=top.get("title"),
+                          results=json.loads(json.dumps(list(results), ensure_ascii=False)))
+        with self._session.begin() as s:
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def get_question(self, question_id: int) -> QuestionRow | None:
+        with self._session() as s:
+            return s.get(QuestionRow, question_id)
+
+    def set_feedback(self, question_id: int, user_id: int, value: str, reason: str | None = None) -> bool:
+        """Record (or change) one user's vote on one answer; False if the question is unknown."""
+        if value not in ("up", "down"):
+            raise ValueError(f"feedback must be up or down, not {value!r}")
+        if reason is not None and reason not in FEEDBACK_REASONS:
+            raise ValueError(f"unknown feedback reason {reason!r}")
+        with self._session.begin() as s:
+            if s.get(QuestionRow, question_id) is None:
+                return False
+            row = s.scalar(select(FeedbackRow).where(FeedbackRow.question_id == question_id,
+                                                     FeedbackRow.user_id == user_id))
+            if row is None:
+                s.add(FeedbackRow(question_id=question_id, user_id=user_id, value=value, reason=reason))
+            else:
+                row.value, row.reason = value, reason if value == "down" else None
+        return True
+
+    def stats(self, days: int = 30, top: int = 5) -> Stats:
+        since = utcnow() - dt.timedelta(days=days)
+        out = Stats(days=days)
+        with self._session() as s:
+            day = func.date(QuestionRow.created_at)
+            rows = s.execute(select(day, func.count()).where(QuestionRow.created_at >= since)
+                             .group_by(day).order_by(day))
+            out.per_day = [(str(d), int(n)) for d, n in rows]
+            counts = dict(s.execute(select(QuestionRow.abstained, func.count())
+                                    .where(QuestionRow.created_at >= since).group_by(QuestionRow.abstained)).all())
+            out.abstained = int(counts.get(True, 0))
+            out.answered = int(counts.get(False, 0))
+            out.questions = out.answered + out.abstained
+            votes = dict(s.execute(select(FeedbackRow.value, func.count())
+                                   .where(FeedbackRow.created_at >= since).group_by(FeedbackRow.value)).all())
+            out.thumbs_up, out.thumbs_down = int(votes.get("up", 0)), int(votes.get("down", 0))
+            n = func.count().label("n")
+            out.top_documents = [
+                (str(title), int(count)) for title, count in s.execute(
+                    select(QuestionRow.top_title, n)
+                    .where(QuestionRow.created_at >= since, QuestionRow.abstained.is_(False),
+                           QuestionRow.top_title.is_not(None))
+                    .group_by(QuestionRow.top_title).order_by(n.desc(), QuestionRow.top_title).limit(top))
+            ]
+        return out
+
+    def unanswered(self, limit: int = 20) -> list[Unanswered]:
+        """Newest questions that the bot abstained on or that a member marked 👎."""
+        with self._session() as s:
+            down = {qid: reason for qid, reason in s.execute(
+                select(FeedbackRow.question_id, FeedbackRow.reason).where(FeedbackRow.value == "down"))}
+            rows = s.scalars(
+                select(QuestionRow)
+                .where(QuestionRow.abstained.is_(True) | QuestionRow.id.in_(select(FeedbackRow.question_id)
+                                                                             .where(FeedbackRow.value == "down")))
+                .order_by(QuestionRow.created_at.desc(), QuestionRow.id.desc()).limit(limit))
+            out = []
+            for row in rows:
+                if row.abstained:
+                    why = "abstained"
+                else:
+                    reason = down.get(row.id)
+                    why = f"down:{reason}" if reason else "down"
+                out.append(Unanswered(row.id, row.created_at, row.question, why))
+            return out
+
+    # --- FAQ -------------------------------------------------------------------------------
+    def faq_add(self, question: str, answer: str, created_by: int | None = None) -> int:
+        with self._session.begin() as s:
+            row = FaqRow(question=question.strip(), answer=answer.strip(), created_by=created_by)
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def faq_list(self) -> list[Faq]:
+        with self._session() as s:
+            return [Faq(r.id, r.question, r.answer) for r in s.scalars(select(FaqRow).order_by(FaqRow.id))]
+
+    def faq_remove(self, faq_id: int) -> bool:
+        with self._session.begin() as s:
+            row = s.get(FaqRow, faq_id)
+            if row is None:
+                return False
+            s.delete(row)
+            return True
+
+    def session(self) -> Session:
+        """A raw session, for the few callers that need their own queries."""
+        return self._session()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings each backend needs for a multi-threaded bot."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        memory = not path or path == ":memory:"
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               poolclass=StaticPool if memory else None)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

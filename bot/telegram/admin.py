@@ -1,0 +1,277 @@
+"""What union secretaries do: add documents by sending files, list and remove them,
+reindex with a live progress message, read statistics and unanswered questions, and
+curate FAQ answers.
+
+Every command here checks the sender against ``HOIDOAN_ADMIN_IDS`` first (:func:`admin_only`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from html import escape
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.engine import ReindexResult
+from bot.ingest import IngestError
+from bot.render import format_date
+from bot.telegram import charts, layouts
+from bot.telegram.services import services
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_DOWNLOAD_LIMIT_MB = 20.0  # the Bot API's getFile limit (a local Bot API server has none)
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def admin_only(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if not services(context).is_admin(user.id if user else None):
+            log.info("Refused admin command from non-admin user %s", user.id if user else None)
+            if update.callback_query:
+                await update.callback_query.answer(messages.NOT_ADMIN, show_alert=True)
+            elif update.effective_message:
+                await update.effective_message.reply_text(messages.NOT_ADMIN)
+            return
+        await handler(update, context)
+
+    return wrapper
+
+
+async def _edit(message: Message, text: str) -> None:
+    try:
+        await message.edit_text(text)
+    except TelegramError as err:  # "not modified" and the like
+        log.debug("Could not edit progress message: %s", err)
+
+
+def _progress_editor(message: Message) -> Callable[[int, int], None]:
+    """A progress callback for the indexing thread that edits ``message`` now and then."""
+    loop = asyncio.get_running_loop()
+    state = {"at": 0.0, "percent": -1}
+
+    def progress(done: int, total: int) -> None:
+        percent = int(100 * done / max(total, 1))
+        now = time.monotonic()
+        if percent == state["percent"] or now - state["at"] < 1.0:
+            return
+        state.update(at=now, percent=percent)
+        text = messages.REINDEX_PROGRESS.format(done=done, total=total, percent=percent)
+        asyncio.run_coroutine_threadsafe(_edit(message, text), loop)
+
+    return progress
+
+
+def reindex_summary(result: ReindexResult) -> str:
+    r = result.report
+    text = messages.REINDEX_DONE.format(seconds=r.seconds, documents=r.documents, chunks=r.chunks,
+                                        embedded=r.embedded, added=len(r.added), changed=len(r.changed),
+                                        removed=len(r.removed))
+    if result.problems:
+        lines = "\n".join(f"• {escape(p.path)}: {escape(p.reason)}" for p in result.problems[:20])
+        text += "\n" + messages.REINDEX_PROBLEMS.format(count=len(result.problems), lines=lines)
+    return text
+
+
+# --- documents --------------------------------------------------------------------------------
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin sends a file in a private chat: check it, store it, index it, say what was added."""
+    svc = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    document = message.document
+    if not svc.is_admin(user.id if user else None):
+        await message.reply_text(messages.UPLOAD_NOT_ADMIN.format(contact=escape(svc.settings.contact_text)))
+        return
+    name = document.file_name or "tai-lieu"
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in svc.settings.upload_types:
+        await message.reply_text(messages.UPLOAD_BAD_TYPE.format(
+            ext=escape(ext or name), types=", ".join(t.upper() for t in svc.settings.upload_types)))
+        return
+    limit = min(TELEGRAM_DOWNLOAD_LIMIT_MB, svc.settings.max_file_mb)
+    size_mb = (document.file_size or 0) / 1e6
+    if size_mb > limit:
+        log.info("Refused upload %s: %.1f MB over %.0f MB", name, size_mb, limit)
+        await message.reply_text(messages.UPLOAD_TOO_BIG.format(name=escape(name), size=size_mb, limit=limit))
+        return
+    status = await message.reply_text(messages.UPLOAD_RECEIVED.format(name=escape(name)))
+    svc.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="upload-", dir=svc.settings.data_dir))
+    try:
+        try:
+            tg_file = await document.get_file()
+            local = await tg_file.download_to_drive(workdir / "upload.bin")
+        except TelegramError as err:
+            log.warning("Download of %s failed: %s", name, err)
+            await _edit(status, messages.UPLOAD_FAILED)
+            return
+        async with svc.reindexing:
+            try:
+                added = await asyncio.to_thread(svc.engine.add_document, Path(local), name,
+                                                _progress_editor(status))
+            except IngestError as err:
+                log.info("Refused upload %s: %s", name, err)
+                await _edit(status, messages.UPLOAD_REFUSED.format(name=escape(name), reason=escape(str(err))))
+                return
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    doc, info = added.document, added.info
+    text = messages.UPLOAD_DONE.format(title=escape(doc.title), date=format_date(doc.date) or "?",
+                                       passages=info.chunks if info else 0)
+    if added.replaced:
+        text += "\n" + messages.UPLOAD_REPLACED.format(files=escape(", ".join(added.replaced)))
+    await _edit(status, text)
+
+
+@admin_only
+async def docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = await asyncio.to_thread(services(context).engine.documents)
+    for part in layouts.split_html(layouts.docs_html(found)):
+        await update.effective_message.reply_text(part)
+
+
+def _remove_key(doc_id: str) -> str:
+    return hashlib.sha1(doc_id.encode()).hexdigest()[:16]
+
+
+@admin_only
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    message = update.effective_message
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(messages.REMOVE_USAGE)
+        return
+    found = await asyncio.to_thread(svc.engine.find_documents, query)
+    if not found:
+        await message.reply_text(messages.REMOVE_NOT_FOUND.format(query=escape(query)))
+        return
+    if len(found) > 1:
+        lines = "\n".join(f"• {escape(d.title)}: <code>{escape(d.doc_id)}</code>" for d in found[:20])
+        await message.reply_text(messages.REMOVE_MANY.format(count=len(found), query=escape(query), lines=lines))
+        return
+    doc = found[0]
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(messages.BUTTON_CONFIRM_REMOVE, callback_data=f"rm:{_remove_key(doc.doc_id)}"),
+        InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data="rm:cancel"),
+    ]])
+    await message.reply_text(messages.REMOVE_CONFIRM.format(title=escape(doc.title), path=escape(doc.path or "")),
+                             reply_markup=keyboard)
+
+
+@admin_only
+async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    query = update.callback_query
+    key = (query.data or "").partition(":")[2]
+    await query.answer()
+    if key == "cancel":
+        await _edit(query.message, messages.REMOVE_CANCELLED)
+        return
+    docs_now = await asyncio.to_thread(svc.engine.documents)
+    doc = next((d for d in docs_now if _remove_key(d.doc_id) == key), None)
+    if doc is None:
+        await _edit(query.message, messages.REMOVE_NOT_FOUND.format(query=key))
+        return
+    async with svc.reindexing:
+        result = await asyncio.to_thread(svc.engine.remove_document, doc.doc_id)
+    if result is None:
+        await _edit(query.message, messages.REMOVE_NOT_FOUND.format(query=escape(doc.title)))
+        return
+    await _edit(query.message, messages.REMOVE_DONE.format(title=escape(doc.title),
+                                                           documents=result.report.documents))
+
+
+@admin_only
+async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    message = update.effective_message
+    if svc.reindexing.locked():
+        await message.reply_text(messages.REINDEX_RUNNING)
+        return
+    async with svc.reindexing:
+        status = await message.reply_text(messages.REINDEX_START)
+        try:
+            result = await asyncio.to_thread(svc.engine.reindex, False, _progress_editor(status))
+        except Exception as err:  # the old index keeps serving; tell the admin why
+            log.exception("Reindex failed")
+            await _edit(status, messages.REINDEX_FAILED.format(reason=escape(f"{type(err).__name__}: {err}")))
+            return
+    await _edit(status, reindex_summary(result))
+
+
+# --- statistics -------------------------------------------------------------------------------
+@admin_only
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    figures = await asyncio.to_thread(svc.store.stats, 30)
+    png = await asyncio.to_thread(charts.questions_per_day_png, figures.per_day, figures.days,
+                                  messages.STATS_CHART_TITLE)
+    await update.effective_message.reply_photo(png, caption=layouts.stats_caption(figures))
+
+
+@admin_only
+async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    items = await asyncio.to_thread(services(context).store.unanswered, 20)
+    for part in layouts.split_html(layouts.unanswered_html(items)):
+        await update.effective_message.reply_text(part)
+
+
+# --- FAQ --------------------------------------------------------------------------------------
+def parse_faq_add(text: str) -> tuple[str, str] | None:
+    """"Question | answer", or the question on the first line and the answer below it."""
+    text = text.strip()
+    if "|" in text:
+        question, _, answer = text.partition("|")
+    else:
+        question, _, answer = text.partition("\n")
+    question, answer = question.strip(), answer.strip()
+    return (question, answer) if question and answer else None
+
+
+@admin_only
+async def faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    message = update.effective_message
+    body = (message.text or "").split(maxsplit=1)
+    rest = body[1] if len(body) > 1 else ""
+    action, _, arg = rest.strip().partition(" ")
+    if "\n" in action:  # "/faq add\nquestion\nanswer"
+        action, _, more = action.partition("\n")
+        arg = more + " " + arg
+    action = action.lower()
+    if action == "add" and (pair := parse_faq_add(arg)):
+        faq_id = await asyncio.to_thread(svc.store.faq_add, pair[0], pair[1], update.effective_user.id)
+        svc.faqs_changed()
+        await message.reply_text(messages.FAQ_ADDED.format(faq_id=faq_id))
+    elif action == "list":
+        items = await asyncio.to_thread(svc.store.faq_list)
+        for part in layouts.split_html(layouts.faq_list_html(items)):
+            await message.reply_text(part)
+    elif action in ("remove", "rm", "del") and arg.strip().isdigit():
+        faq_id = int(arg.strip())
+        removed = await asyncio.to_thread(svc.store.faq_remove, faq_id)
+        svc.faqs_changed()
+        text = messages.FAQ_REMOVED if removed else messages.FAQ_NOT_FOUND
+        await message.reply_text(text.format(faq_id=faq_id))
+    else:
+        await message.reply_text(messages.FAQ_USAGE)
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE

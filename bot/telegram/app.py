@@ -1,0 +1,133 @@
+"""Wiring only: build the python-telegram-bot Application and register handlers in order.
+
+Order matters: PTB runs the first matching handler of each group. Commands come before
+the catch-all text handlers, and admin buttons have their own pattern. Group -1 sees
+every update first (to remember chats) and never stops the others.
+
+Example::
+
+    >>> app = build_application(settings, Services(settings, engine, store))  # doctest: +SKIP
+    >>> app.run_polling()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import messages
+from bot.index import IndexNotFound
+from bot.telegram import admin, members
+from bot.telegram.services import KEY, Services
+
+log = logging.getLogger(__name__)
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+
+
+async def remember_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep the list of chats the bot has seen (groups for announcements, private chats)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    seen: set[int] = context.application.bot_data.setdefault("seen_chats", set())
+    if chat.id in seen:
+        return
+    seen.add(chat.id)
+    svc: Services = context.application.bot_data[KEY]
+    await asyncio.to_thread(svc.store.seen_chat, chat.id, chat.type, chat.title or chat.full_name, chat.username)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: log in English, tell the member in Vietnamese, never crash."""
+    err = context.error
+    if isinstance(err, Forbidden):
+        log.info("Blocked or removed from a chat: %s", err)
+        return
+    if isinstance(err, (RetryAfter, NetworkError)):
+        log.warning("Telegram API trouble: %s", err)
+        return
+    log.error("Error while handling an update", exc_info=err)
+    if isinstance(update, Update) and update.effective_message is not None:
+        text = messages.NO_INDEX if isinstance(err, IndexNotFound) else messages.THINKING_ERROR
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_text(html.escape(text))
+
+
+async def set_command_menus(app: Application, svc: Services) -> None:
+    """Members see member commands; each admin's private chat also shows admin commands."""
+    member = [BotCommand(name, text) for name, text in messages.COMMANDS_MEMBER.items()]
+    every = member + [BotCommand(name, text) for name, text in messages.COMMANDS_ADMIN.items()]
+    await app.bot.set_my_commands(member, scope=BotCommandScopeDefault())
+    for admin_id in svc.settings.admin_ids:
+        try:
+            await app.bot.set_my_commands(every, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as err:  # the admin has not opened a chat with the bot yet
+            log.warning("Cannot set admin commands for user %s: %s", admin_id, err)
+
+
+def build_application(svc: Services, with_updater: bool = True) -> Application:
+    settings = svc.settings
+    if not settings.telegram_token:
+        raise ValueError("HOIDOAN_TELEGRAM_TOKEN is required to build the Telegram application")
+
+    async def post_init(app: Application) -> None:
+        await set_command_menus(app, svc)
+
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(post_init)
+    )
+    if not with_updater:
+        builder = builder.updater(None)
+    app = builder.build()
+    app.bot_data[KEY] = svc
+
+    # 1. Before anything else, remember which chat this is (never blocks the rest).
+    app.add_handler(TypeHandler(Update, remember_chat), group=-1)
+    # 2. Member commands.
+    app.add_handler(CommandHandler(["start", "help"], members.start, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("ask", members.ask_command, filters=NEW_MESSAGES))
+    # 3. Admin commands (each checks the sender itself and refuses politely).
+    app.add_handler(CommandHandler("docs", admin.docs, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("remove", admin.remove, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("reindex", admin.reindex, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("stats", admin.stats, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("faq", admin.faq, filters=NEW_MESSAGES))
+    # 4. Buttons: answers' buttons for everyone, removal confirmation for admins.
+    app.add_handler(CallbackQueryHandler(members.on_answer_button, pattern=r"^(more|file|fb|fbr):"))
+    app.add_handler(CallbackQueryHandler(admin.on_remove_button, pattern=r"^rm:"))
+    # 5. Files sent in a private chat: admins add documents, others get a polite note.
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.Document.ALL,
+                                   admin.on_document))
+    # 6. Plain text: every private message is a question; in groups only when addressed.
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                                   members.private_text))
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+                                   members.group_text))
+    # 7. One error handler for everything.
+    app.add_error_handler(on_error)
+    return app

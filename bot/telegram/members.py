@@ -1,0 +1,200 @@
+"""What members do: /start, /help, ask (private text, /ask, @mention, reply), and the
+buttons under an answer (more results, original file, 👍/👎 with a reason).
+
+Retrieval and database calls run in worker threads (``asyncio.to_thread``) so the event
+loop keeps serving other members while one question is being embedded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.index import IndexNotFound
+from bot.telegram import layouts
+from bot.telegram.services import services
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+
+
+# --- who is talking to the bot ------------------------------------------------------------------
+def addressed_to_bot(message: Message, bot_id: int, bot_username: str) -> bool:
+    """In a group: does this message @mention the bot or reply to one of its messages?"""
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return True
+    mention = f"@{bot_username}".lower()
+    for entity, value in message.parse_entities(["mention", "text_mention"]).items():
+        if value.lower() == mention or (entity.user is not None and entity.user.id == bot_id):
+            return True
+    return False
+
+
+def strip_mention(text: str, bot_username: str) -> str:
+    return re.sub(rf"@{re.escape(bot_username)}\b", " ", text, flags=re.IGNORECASE).strip(" ,:")
+
+
+def command_argument(text: str) -> str:
+    """The text after "/ask" (or "/ask@bot"), keeping the member's line breaks."""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+# --- handlers -------------------------------------------------------------------------------------
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    docs = await asyncio.to_thread(svc.engine.documents)
+    newest = max((d.date for d in docs if d.date), default=None)
+    user = update.effective_user
+    text = layouts.welcome_html(len(docs), newest, context.bot.username, svc.is_admin(user.id if user else None))
+    await update.effective_message.reply_text(text)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    question = command_argument(message.text or "")
+    if not question and message.reply_to_message and message.reply_to_message.text:
+        question = message.reply_to_message.text  # "/ask" as a reply to someone's question
+    if not question:
+        await message.reply_text(messages.ASK_USAGE, do_quote=_in_group(update))
+        return
+    await answer_question(update, context, question)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await answer_question(update, context, update.effective_message.text or "")
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if not addressed_to_bot(message, context.bot.id, context.bot.username):
+        return  # ordinary group chatter
+    await answer_question(update, context, strip_mention(message.text or "", context.bot.username))
+
+
+def _in_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """The whole answer path: FAQ first, then retrieval; log it; reply with buttons."""
+    svc = services(context)
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    quote = _in_group(update)
+    question = question.strip()[:MAX_QUESTION_CHARS]
+    if not question:
+        await message.reply_text(messages.EMPTY_QUESTION, do_quote=quote)
+        return
+    with contextlib.suppress(TelegramError):  # "typing…" is only a courtesy
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    started = time.perf_counter()
+    faq = (await svc.faqs()).match(question)
+    if faq is not None:
+        qid = await asyncio.to_thread(
+            svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
+            abstained=False, confidence=1.0, latency_ms=(time.perf_counter() - started) * 1000, faq_id=faq.faq_id)
+        await _reply_parts(message, layouts.faq_html(faq), layouts.answer_keyboard(qid, []), quote)
+        return
+    try:
+        answer = await asyncio.to_thread(svc.engine.ask, question)
+    except IndexNotFound:
+        await message.reply_text(messages.NO_INDEX, do_quote=quote)
+        return
+    latency_ms = (time.perf_counter() - started) * 1000
+    summaries = layouts.result_summaries(answer)
+    qid = await asyncio.to_thread(
+        svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
+        abstained=answer.abstained, confidence=answer.confidence, latency_ms=latency_ms,
+        restored=answer.restored_question, results=summaries)
+    log.info("question id=%s chat_type=%s abstained=%s confidence=%.2f latency_ms=%.0f",
+             qid, chat.type, answer.abstained, answer.confidence, latency_ms)
+    keyboard = None if answer.abstained else layouts.answer_keyboard(qid, summaries)
+    await _reply_parts(message, layouts.answer_html(answer, svc.settings.contact_text), keyboard, quote)
+
+
+async def _reply_parts(message: Message, html: str, keyboard: object, quote: bool) -> Message:
+    parts = layouts.split_html(html)
+    sent = message
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        sent = await message.reply_text(part, do_quote=quote and i == 0,
+                                        reply_markup=keyboard if last else None)
+    return sent
+
+
+# --- buttons under answers ---------------------------------------------------------------------
+async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data: more:<qid> | file:<qid>:<n> | fb:<qid>:up|down | fbr:<qid>:<reason>|skip."""
+    svc = services(context)
+    query = update.callback_query
+    action, _, rest = (query.data or "").partition(":")
+    qid_text, _, arg = rest.partition(":")
+    row = await asyncio.to_thread(svc.store.get_question, int(qid_text)) if qid_text.isdigit() else None
+    if row is None:
+        await query.answer(messages.QUESTION_GONE, show_alert=True)
+        return
+    private = query.message is not None and query.message.chat.type == ChatType.PRIVATE
+    if action == "more":
+        await query.answer()
+        answer = await asyncio.to_thread(svc.engine.ask, row.question)
+        summaries = layouts.result_summaries(answer)
+        start = layouts.SHOWN_FIRST
+        html = layouts.answer_html(answer, svc.settings.contact_text, start=start, count=svc.settings.top_k)
+        keyboard = layouts.answer_keyboard(row.id, summaries, start=start, count=svc.settings.top_k, feedback=False)
+        await _reply_parts(query.message, html, keyboard, quote=not private)
+    elif action == "file":
+        await _send_file(update, context, row.results, int(arg) if arg.isdigit() else -1)
+    elif action == "fb" and arg in ("up", "down"):
+        await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, arg)
+        await query.answer(messages.FEEDBACK_THANKS)
+        if arg == "down":
+            await _edit_keyboard(query.message, layouts.feedback_reason_keyboard(row.id))
+        elif private:
+            await _edit_keyboard(query.message, layouts.answer_keyboard(row.id, row.results, feedback=False))
+    elif action == "fbr":
+        reason = arg if arg in messages.FEEDBACK_REASONS else None
+        await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, "down", reason)
+        await query.answer(messages.FEEDBACK_THANKS)
+        feedback_buttons = not private  # in a group others may still want to vote
+        await _edit_keyboard(query.message, layouts.answer_keyboard(row.id, row.results, feedback=feedback_buttons))
+    else:
+        await query.answer()
+
+
+async def _edit_keyboard(message: Message | None, keyboard: object) -> None:
+    if message is None:
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=keyboard)
+    except TelegramError as err:  # "message is not modified", or too old to edit
+        log.debug("Could not edit keyboard: %s", err)
+
+
+async def _send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, results: list[dict], n: int) -> None:
+    svc = services(context)
+    query = update.callback_query
+    if not 0 <= n < len(results):
+        await query.answer(messages.FILE_GONE, show_alert=True)
+        return
+    path = await asyncio.to_thread(svc.engine.document_file, results[n]["doc_id"])
+    if path is None:
+        await query.answer(messages.FILE_GONE, show_alert=True)
+        return
+    await query.answer()
+    await context.bot.send_chat_action(query.message.chat.id, ChatAction.UPLOAD_DOCUMENT)
+    with path.open("rb") as fh:
+        await context.bot.send_document(query.message.chat.id, document=fh, filename=path.name,
+                                        caption=escape(results[n].get("title") or path.name)[:1000])

@@ -1,0 +1,40 @@
+"""What every handler needs, built once per process and kept in ``application.bot_data``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.engine import Engine
+from bot.faq import FaqMatcher
+from bot.settings import Settings
+from bot.store import Store
+
+KEY = "hoidoan"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    store: Store
+    # One index build at a time per process; questions keep using the served index meanwhile.
+    reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _faqs: FaqMatcher | None = None
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    async def faqs(self) -> FaqMatcher:
+        if self._faqs is None:
+            self._faqs = FaqMatcher(await asyncio.to_thread(self.store.faq_list))
+        return self._faqs
+
+    def faqs_changed(self) -> None:
+        self._faqs = None
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data[KEY]
