@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application
 
 from bot.engine import Engine
 from bot.settings import Settings
@@ -68,7 +69,8 @@ def run(settings: Settings, webhook: bool = False) -> int:
     return 0
 
 
-async def serve_webhook(app, svc: Services) -> int:
+async def serve_webhook(app: Application, svc: Services, stop: asyncio.Event | None = None) -> int:
+    """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for tests)."""
     settings = svc.settings
     if not settings.webhook_url or not settings.webhook_secret:
         log.error("Webhook mode needs HOIDOAN_WEBHOOK_URL (the public https URL) and HOIDOAN_WEBHOOK_SECRET")
@@ -87,10 +89,11 @@ async def serve_webhook(app, svc: Services) -> int:
         await app.shutdown()
         return 1
     runner = web_runner = None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     try:
         from aiohttp import web
 

@@ -1,0 +1,60 @@
+"""Reply layouts are pure functions: answer object in, Telegram HTML out."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer import Answer, Result
+from bot.telegram.layouts import TELEGRAM_LIMIT, answer_html, answer_keyboard, split_html
+from tests.fakebot import check_html
+
+
+def result(n: int, passage: str, highlight: str = "", url: str | None = None) -> Result:
+    return Result(doc_id=f"d{n}", title=f"Tài liệu <{n}> & co", date="2024-01-10", kind="charter",
+                  source="x.md", url=url, heading="Điều 3", passage=passage, highlight=highlight,
+                  score=1.0, path=f"d{n}.md")
+
+
+def test_answer_escapes_document_text_and_marks_the_highlight() -> None:
+    passage = "Mở đầu <b>đậm</b> & hết. Câu trả lời là 16 tuổi. Kết thúc."
+    html = answer_html(Answer("q", [result(1, passage, "Câu trả lời là 16 tuổi.", url="https://x.vn/?a=1&b=2")],
+                              0.9, False), contact="BCH")
+    assert check_html(html) is None
+    assert "&lt;b&gt;đậm&lt;/b&gt; &amp; hết." in html
+    assert "<b><u>Câu trả lời là 16 tuổi.</u></b>" in html
+    assert 'href="https://x.vn/?a=1&amp;b=2"' in html
+    assert "Điều 3" in html and "ngày 10/1/2024" in html and "Tài liệu &lt;1&gt; &amp; co" in html
+
+
+def test_abstention_names_the_contact_and_shows_no_passage() -> None:
+    html = answer_html(Answer("q", [], 0.1, True), contact="Bí thư <chi đoàn>")
+    assert "Bí thư &lt;chi đoàn&gt;" in html and "blockquote" not in html
+
+
+def test_split_keeps_every_part_under_the_limit_and_balanced() -> None:
+    results = [result(i, ("Đoạn văn dài có <ký tự> & dấu. " * 120).strip(), "") for i in range(5)]
+    html = answer_html(Answer("q", results, 0.9, False), contact="BCH", count=5)
+    long_html = html * 3
+    parts = split_html(long_html)
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= TELEGRAM_LIMIT
+        assert check_html(part) is None, part[:200]
+    visible = lambda s: re.sub(r"<[^>]+>", "", s)  # noqa: E731
+    assert visible("".join(parts)).replace("\n", "") == visible(long_html).replace("\n", "")
+
+
+def test_split_cuts_a_single_huge_word() -> None:
+    parts = split_html("<code>" + "x" * 10000 + "</code>", 4096)
+    assert all(len(p) <= 4096 and check_html(p) is None for p in parts)
+    assert sum(p.count("x") for p in parts) == 10000
+
+
+def test_keyboard_has_more_files_and_feedback() -> None:
+    results = [{"doc_id": f"d{i}", "path": f"d{i}.md"} for i in range(5)]
+    rows = answer_keyboard(7, results).inline_keyboard
+    data = [b.callback_data for row in rows for b in row]
+    assert data == ["more:7", "file:7:0", "file:7:1", "file:7:2", "fb:7:up", "fb:7:down"]
+    assert all(len(d.encode()) <= 64 for d in data)
+    more = answer_keyboard(7, results, start=3, count=5, feedback=False).inline_keyboard
+    assert [b.callback_data for row in more for b in row] == ["file:7:3", "file:7:4"]
