@@ -45,6 +45,12 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     report = result.report
     if report.full_rebuild_reason:
         print(f"Full rebuild: {report.full_rebuild_reason}.")
+    if report.unchanged:
+        print(f"Index is up to date: {report.documents} documents, {report.chunks} passages "
+              f"({settings.index_dir / report.version})")
+        for problem in result.problems:
+            print(f"  skipped {problem.path}: {problem.reason}")
+        return 0
     print(f"Indexed {report.documents} documents, {report.chunks} passages "
           f"({report.embedded} embedded, {report.chunks - report.embedded} reused) "
           f"in {report.seconds:.1f} s -> {settings.index_dir / report.version}")

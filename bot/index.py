@@ -85,6 +85,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     full_rebuild_reason: str | None = None
     seconds: float = 0.0
+    unchanged: bool = False  # nothing to do: the served version was kept
 
 
 def _chunk_to_json(chunk: Chunk) -> str:
@@ -204,6 +205,12 @@ class IndexBuilder:
             doc_chunks = self.chunker.split(doc.doc_id, doc.title, doc.text)
             chunks.extend(doc_chunks)
             infos.append(DocInfo.from_document(doc, len(doc_chunks)))
+
+        if previous is not None and [i.__dict__ for i in infos] == previous.manifest["documents"]:
+            # Nothing changed: keep serving the current version (no churn for replicas).
+            log.info("Index is up to date (%s).", previous.version)
+            return BuildReport(previous.version, len(docs), len(chunks), 0,
+                               seconds=time.perf_counter() - started, unchanged=True)
 
         texts = [c.index_text for c in chunks]
         vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)

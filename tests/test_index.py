@@ -30,6 +30,10 @@ def test_incremental_build_embeds_only_changes(tmp_path: Path, embedder: Embedde
     assert list(index.documents) == ["a"]
     assert {c.doc_id for c in index.chunks} == {"a"}
 
+    fourth = builder.build([doc("a", "Đoàn viên sinh hoạt hằng tháng.")])
+    assert fourth.unchanged and fourth.version == third.version  # nothing new: no new version
+    assert KnowledgeIndex.current_path(tmp_path / "index").name == third.version
+
 
 def test_embedding_cache_serves_a_fresh_index(tmp_path: Path, embedder: Embedder) -> None:
     cache = EmbeddingCache(tmp_path / "cache.sqlite", embedder.dimension)
