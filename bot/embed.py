@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -36,14 +37,45 @@ def cpu_has_bf16() -> bool:
 
 
 def _prompts_for(model: object) -> tuple[str, str]:
-    prompts = getattr(model, "prompts", {}) or {}
+    prompts = (model.get("prompts") if isinstance(model, dict) else getattr(model, "prompts", {})) or {}
     query = prompts.get("query", "")
     passage = prompts.get("passage", prompts.get("document", ""))
     return query, passage
 
 
+def plain_layout(folder: Path) -> dict[str, object] | None:
+    """Settings of a local sentence-transformers folder laid out as Transformer -> mean
+    Pooling [-> Normalize] (e5 and most embedding models), or None for anything else."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]) \
+                or modules[0].get("path", "") != "":
+            return None
+        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+        if not pooling.get("pooling_mode_mean_tokens") or any(
+                v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):
+            return None
+        st_config = folder / "config_sentence_transformers.json"
+        prompts = json.loads(st_config.read_text(encoding="utf-8")).get("prompts", {}) if st_config.exists() else {}
+        bert_config = folder / "sentence_bert_config.json"
+        max_length = json.loads(bert_config.read_text(encoding="utf-8")).get("max_seq_length", 512) \
+            if bert_config.exists() else 512
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return {"prompts": prompts or {}, "max_length": int(max_length or 512)}
+
+
 class Embedder:
-    """Encode queries and passages with the model's own prompts ("query: ", "passage: ")."""
+    """Encode queries and passages with the model's own prompts ("query: ", "passage: ").
+
+    A local folder with the plain layout (the default model's) is run directly with
+    transformers: tokenizer, model, mean pooling, normalisation. That skips importing
+    sentence-transformers (about 170 MB of memory: scipy, scikit-learn, PIL) and its
+    batching machinery (about 5 ms per single question); bench_latency.py and
+    bench_memory.py measure both. Any other model name or folder goes through
+    sentence-transformers.
+    """
 
     def __init__(self, model_name_or_path: str, threads: int | None = None,
                  bf16: bool | None = None) -> None:
@@ -56,36 +88,63 @@ class Embedder:
         if threads:
             torch.set_num_threads(threads)
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        if Path(model_name_or_path).exists():
+        folder = Path(model_name_or_path)
+        if folder.exists():
             # A local folder must never trigger a hub call (offline deployments).
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            self.model = SentenceTransformer(model_name_or_path, device="cpu")
-        except Exception as err:  # the library raises many kinds here
-            raise RuntimeError(
-                f"cannot load embedding model {model_name_or_path!r}: {err}"
-            ) from err
-        self.model.eval()
+        layout = plain_layout(folder) if folder.is_dir() else None
         self.name = model_name_or_path
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
-            self.model.get_sentence_embedding_dimension
-        self.dimension = int(get_dim() or 0)
-        self.query_prompt, self.passage_prompt = _prompts_for(self.model)
+        self.model: object | None = None
+        try:
+            if layout is not None:
+                from transformers import AutoModel, AutoTokenizer
+
+                self.tokenizer = AutoTokenizer.from_pretrained(folder)
+                self.transformer = AutoModel.from_pretrained(folder).eval()
+                self.max_length = int(layout["max_length"])  # type: ignore[call-overload]
+                self.dimension = int(self.transformer.config.hidden_size)
+                self.query_prompt, self.passage_prompt = _prompts_for(layout)
+            else:
+                from sentence_transformers import SentenceTransformer
+
+                self.model = SentenceTransformer(model_name_or_path, device="cpu")
+                self.model.eval()
+                self.tokenizer = self.model.tokenizer
+                get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+                    self.model.get_sentence_embedding_dimension
+                self.dimension = int(get_dim() or 0)
+                self.query_prompt, self.passage_prompt = _prompts_for(self.model)
+        except Exception as err:  # the libraries raise many kinds here
+            raise RuntimeError(f"cannot load embedding model {model_name_or_path!r}: {err}") from err
         self._lock = threading.Lock()
+
+    def _encode_direct(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+        import torch
+
+        out = []
+        with self._lock, torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            for start in range(0, len(texts), batch_size):
+                batch = self.tokenizer([prompt + t for t in texts[start:start + batch_size]], padding=True,
+                                       truncation=True, max_length=self.max_length, return_tensors="pt")
+                hidden = self.transformer(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+                out.append(torch.nn.functional.normalize(pooled.float(), dim=-1).numpy())
+        return np.concatenate(out).astype(np.float32, copy=False)
 
     def _encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.model is None:
+            return self._encode_direct(list(texts), prompt, batch_size)
         import contextlib
 
         import torch
 
         autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
         with self._lock, autocast:  # torch uses all cores already; parallel calls only thrash
-            vectors = self.model.encode(
+            vectors = self.model.encode(  # type: ignore[attr-defined]
                 list(texts),
                 prompt=prompt or None,
                 batch_size=batch_size,

@@ -149,3 +149,63 @@ COMMANDS_ADMIN = {
     "unanswered": "Câu hỏi chưa trả lời được",
     "faq": "Quản lý hỏi đáp",
 }
+
+# --- Announcements (bot admins in a private chat; group admins in their group) -------------------
+ANNOUNCE_USAGE = (
+    "Cú pháp:\n<code>/announce [--tag nhãn] [--pin] nội dung</code>\n"
+    "hoặc trả lời (reply) một tin nhắn (chữ, ảnh, tệp) bằng <code>/announce</code>.\n"
+    "Hẹn giờ: <code>/schedule 2026-12-01 08:00 [--tag nhãn] nội dung</code>"
+)
+ANNOUNCE_PRIVATE_ONLY = "Vui lòng soạn thông báo trong tin nhắn riêng với bot."
+ANNOUNCE_PREVIEW = (
+    "👆 Xem trước thông báo.\nSẽ gửi tới <b>{targets}</b> nhóm{tag}{skipped}{pin}.{when}\n"
+    "Nhấn «Gửi» để gửi, «Huỷ» để bỏ."
+)
+ANNOUNCE_PREVIEW_TAG = " có nhãn <code>{tag}</code>"
+ANNOUNCE_PREVIEW_SKIPPED = " ({skipped} nhóm đã tắt nhận thông báo sẽ được bỏ qua)"
+ANNOUNCE_PREVIEW_PIN = ", ghim ở nhóm cho phép"
+ANNOUNCE_PREVIEW_WHEN = "\nThời điểm gửi: <b>{when}</b>."
+ANNOUNCE_NO_GROUPS = "Chưa có nhóm nào nhận được thông báo{tag}. Hãy thêm bot vào nhóm trước."
+BUTTON_SEND = "Gửi"
+ANNOUNCE_SENDING = "📣 Đang gửi thông báo số {id} tới {targets} nhóm…"
+ANNOUNCE_SCHEDULED = "🕗 Đã hẹn gửi thông báo số {id} lúc {when}. Xem và huỷ bằng /scheduled."
+ANNOUNCE_CANCELLED = "Đã huỷ thông báo số {id}."
+ANNOUNCE_NOT_CANCELLABLE = "Thông báo số {id} đã gửi hoặc đã huỷ, không huỷ được nữa."
+ANNOUNCE_REPORT = (
+    "📣 <b>Báo cáo thông báo số {id}</b>\n"
+    "Đã gửi: {sent} · Thất bại: {failed} · Bỏ qua (đã tắt thông báo): {skipped}{uncertain}{failures}"
+)
+ANNOUNCE_REPORT_UNCERTAIN = "\nCó thể nhận 2 lần (gửi lại sau sự cố): {uncertain}"
+ANNOUNCE_REPORT_FAILURES = "\nLý do thất bại:\n{lines}"
+SCHEDULE_BAD_TIME = "Thời điểm không hợp lệ. Dùng dạng <code>2026-12-01 08:00</code> (giờ {zone})."
+SCHEDULE_PAST = "Thời điểm {when} đã qua. Hãy chọn một thời điểm trong tương lai."
+SCHEDULED_EMPTY = "Không có thông báo nào đang chờ gửi."
+SCHEDULED_TITLE = "🕗 <b>Thông báo đang chờ gửi</b>"
+SCHEDULED_LINE = "<b>{id}.</b> {when}{tag} — {preview}"
+BUTTON_CANCEL_N = "Huỷ số {id}"
+GROUPS_EMPTY = "Bot chưa ở trong nhóm nào."
+GROUPS_TITLE = "👥 <b>{count} nhóm</b> ({active} đang hoạt động)"
+GROUPS_LINE = "• {title} — {state}{optout}{tags}"
+GROUP_STATE_ACTIVE = "hoạt động"
+GROUP_STATE_INACTIVE = "đã rời/bị chặn"
+GROUP_OPTED_OUT = ", đã tắt thông báo"
+GROUP_TAGS = ", nhãn: {tags}"
+GROUP_ONLY = "Lệnh này dùng trong nhóm."
+GROUP_ADMIN_ONLY = "Chỉ quản trị viên của nhóm mới đổi được cài đặt này."
+GROUP_ANNOUNCEMENTS_USAGE = "Cú pháp: <code>/announcements on</code> hoặc <code>/announcements off</code>"
+GROUP_ANNOUNCEMENTS_ON = "🔔 Nhóm này sẽ nhận thông báo chung."
+GROUP_ANNOUNCEMENTS_OFF = "🔕 Nhóm này sẽ không nhận thông báo chung nữa."
+GROUP_TAGS_SET = "🏷 Nhãn của nhóm: {tags}"
+GROUP_TAGS_NONE = "Nhóm chưa có nhãn. Đặt nhãn: <code>/tag khoi-co-quan, khoi-truong-hoc</code>"
+ANNOUNCEMENT_TITLE = "Thông báo: {first_line}"
+
+COMMANDS_ADMIN.update({
+    "announce": "Gửi thông báo tới các nhóm",
+    "schedule": "Hẹn giờ gửi thông báo",
+    "scheduled": "Thông báo đang chờ gửi",
+    "groups": "Danh sách nhóm",
+})
+COMMANDS_GROUP_ADMIN = {
+    "announcements": "Bật/tắt nhận thông báo chung (on/off)",
+    "tag": "Đặt nhãn cho nhóm",
+}

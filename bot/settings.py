@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8080
     timezone: str = "Asia/Ho_Chi_Minh"
+    # Announcements: Telegram allows about 30 messages/s overall; stay a little under.
+    broadcast_per_second: Annotated[int, Field(ge=1, le=30)] = 28
+    broadcast_concurrency: Annotated[int, Field(ge=1, le=64)] = 8
+    # A delivery left "sending" this long by a stopped process is sent again (flagged uncertain).
+    outbox_lease_seconds: Annotated[float, Field(ge=1, le=3600)] = 30.0
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -41,12 +41,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.faq import Faq
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FEEDBACK_REASONS = ("wrong", "outdated", "irrelevant")
 
@@ -68,6 +70,20 @@ class ChatRow(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="member")  # the bot's own status there
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once removed, blocked or migrated
+    announcements: Mapped[bool] = mapped_column(Boolean, default=True)  # the group's admins may opt out
+    tags: Mapped[str] = mapped_column(Text, default="")  # comma-separated, e.g. "khoi-co-quan"
+    can_pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    migrated_to: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in ("group", "supergroup")
 
 
 class QuestionRow(Base):
@@ -106,6 +122,42 @@ class FaqRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AnnouncementRow(Base):
+    __tablename__ = "announcements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    admin_chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(12))  # text | photo | document
+    text: Mapped[str] = mapped_column(Text)  # Telegram HTML (text, or the caption)
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    tag: Mapped[str | None] = mapped_column(String(64))
+    pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    knowledge_file: Mapped[str | None] = mapped_column(String(255))
+
+
+class DeliveryRow(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "chat_id", name="uq_delivery_announcement_chat"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sending|sent|failed|skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)  # was "sending" when a sender died
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 @dataclass
@@ -171,6 +223,9 @@ class Store:
     # --- chats -----------------------------------------------------------------------------
     def seen_chat(self, chat_id: int, chat_type: str, title: str | None = None,
                   username: str | None = None) -> None:
+        _retry_on_conflict(self._seen_chat, chat_id, str(chat_type), title, username)
+
+    def _seen_chat(self, chat_id: int, chat_type: str, title: str | None, username: str | None) -> None:
         with self._session.begin() as s:
             row = s.get(ChatRow, chat_id)
             if row is None:
@@ -183,6 +238,70 @@ class Store:
     def chats(self) -> list[ChatRow]:
         with self._session() as s:
             return list(s.scalars(select(ChatRow).order_by(ChatRow.id)))
+
+    def get_chat(self, chat_id: int) -> ChatRow | None:
+        with self._session() as s:
+            return s.get(ChatRow, chat_id)
+
+    def set_membership(self, chat_id: int, chat_type: str, title: str | None, status: str,
+                       can_pin: bool = False) -> ChatRow:
+        """The bot was added, promoted, restricted or removed (a ``my_chat_member`` update)."""
+        return _retry_on_conflict(self._set_membership, chat_id, str(chat_type), title, str(status), can_pin)
+
+    def _set_membership(self, chat_id: int, chat_type: str, title: str | None, status: str,
+                        can_pin: bool) -> ChatRow:
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is None:
+                row = ChatRow(id=chat_id, type=chat_type, title=title)
+                s.add(row)
+            row.type, row.title, row.last_seen = chat_type, title or row.title, utcnow()
+            row.status, row.can_pin = status, can_pin
+            row.active = status in ("member", "administrator", "creator", "restricted")
+            s.flush()
+            return row
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: the new id inherits its settings; the old one retires."""
+        with self._session.begin() as s:
+            old = s.get(ChatRow, old_id)
+            new = s.get(ChatRow, new_id)
+            if new is None:
+                new = ChatRow(id=new_id, type="supergroup", title=old.title if old else None)
+                s.add(new)
+            if old is not None:
+                new.announcements, new.tags = old.announcements, old.tags or new.tags
+                new.status, new.can_pin = old.status, old.can_pin
+                old.active, old.migrated_to = False, new_id
+            new.type, new.active = "supergroup", True
+
+    def set_chat_active(self, chat_id: int, active: bool, status: str | None = None) -> None:
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is not None:
+                row.active = active
+                row.status = status or row.status
+
+    def set_announcements(self, chat_id: int, enabled: bool) -> None:
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is not None:
+                row.announcements = enabled
+
+    def set_tags(self, chat_id: int, tags: Sequence[str]) -> list[str]:
+        clean = sorted({t.strip().lower() for t in tags if t.strip()})
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is not None:
+                row.tags = ",".join(clean)
+        return clean
+
+    def groups(self, active_only: bool = False) -> list[ChatRow]:
+        with self._session() as s:
+            query = select(ChatRow).where(ChatRow.type.in_(("group", "supergroup")))
+            if active_only:
+                query = query.where(ChatRow.active.is_(True))
+            return list(s.scalars(query.order_by(ChatRow.title, ChatRow.id)))
 
     # --- questions and feedback ------------------------------------------------------------
     def log_question(self, *, chat_id: int, user_id: int, question: str, abstained: bool,
@@ -290,6 +409,14 @@ class Store:
     def session(self) -> Session:
         """A raw session, for the few callers that need their own queries."""
         return self._session()
+
+
+def _retry_on_conflict(fn: Callable[..., T], *args: Any) -> T:
+    """Two updates about a new chat can race to insert it; the loser retries as an update."""
+    try:
+        return fn(*args)
+    except IntegrityError:
+        return fn(*args)
 
 
 def make_engine(url: str) -> Engine:

@@ -137,5 +137,6 @@ async def bot(bot_settings: Settings, embedder: Embedder, fake_api):
     yield svc
     await app.updater.stop()
     await app.stop()
+    await app.post_stop(app)
     await app.shutdown()
     store.close()

@@ -110,6 +110,7 @@ class FakeBotApi:
         self.chats: dict[int, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
+        self.chat_admins: dict[tuple[int, int], str] = {}  # (chat, user) -> "administrator" | "creator"
         self.webhook: dict[str, Any] | None = None
         self.webhook_targets: list[str] | None = None  # round-robin over several replicas
         self.webhook_deliveries: list[int] = []  # HTTP status of each webhook POST
@@ -310,6 +311,21 @@ class FakeBotApi:
         return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(data),
                 "file_path": f"documents/{file_id}"}
 
+    async def api_getChatMember(self, p: dict, f: dict) -> dict:
+        chat_id, user_id = int(p["chat_id"]), int(p["user_id"])
+        self._chat(chat_id)
+        status = self.chat_admins.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": self.user(user_id)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        if status == "administrator":
+            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                           "can_delete_messages": True, "can_manage_video_chats": True,
+                           "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
+                           "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                           "can_delete_stories": False, "can_pin_messages": True})
+        return member
+
     async def api_getChat(self, p: dict, f: dict) -> dict:
         return self._chat(p["chat_id"])
 
@@ -374,6 +390,7 @@ class FakeBotApi:
         else:
             message = fields
         entry = {"method": method, "chat_id": message["chat"]["id"], "message_id": message["message_id"],
+                 "at": time.monotonic(),
                  "text": message.get("text") or message.get("caption") or "", "params": p,
                  "reply_markup": message.get("reply_markup"), "data": data,
                  "reply_to": (message.get("reply_to_message") or {}).get("message_id")}
@@ -438,6 +455,19 @@ class FakeBotApi:
         await self.push({"message": message})
         return message
 
+    async def send_photo(self, chat: dict, user: dict, data: bytes, caption: str | None = None) -> dict[str, Any]:
+        file_id = self._store_file("photo.jpg", data)
+        message: dict[str, Any] = {
+            "message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": user,
+            "photo": [{"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480,
+                       "file_size": len(data)}],
+        }
+        if caption:
+            message["caption"] = caption
+        self.messages[(chat["id"], message["message_id"])] = message
+        await self.push({"message": message})
+        return message
+
     async def press(self, message: dict[str, Any], user: dict, data: str) -> str:
         query_id = f"Q{next(self._ids)}"
         stored = self.messages[(message["chat"]["id"], message["message_id"])]
@@ -447,11 +477,21 @@ class FakeBotApi:
         return query_id
 
     async def chat_member_update(self, chat: dict, user: dict, old: str, new: str) -> None:
-        await self.push({"my_chat_member": {
-            "chat": chat, "from": user, "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": self.bot_user},
-            "new_chat_member": {"status": new, "user": self.bot_user},
-        }})
+        """The bot's own membership changed: "member", "administrator", "left", "kicked"."""
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": self.bot_user}
+            if status == "administrator":
+                data.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                             "can_delete_messages": True, "can_manage_video_chats": False,
+                             "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
+                             "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                             "can_delete_stories": False, "can_pin_messages": True})
+            if status == "kicked":
+                data["until_date"] = 0
+            return data
+
+        await self.push({"my_chat_member": {"chat": chat, "from": user, "date": int(time.time()),
+                                            "old_chat_member": member(old), "new_chat_member": member(new)}})
 
     # --- the test's side: read what the bot did ---------------------------------------------------
     async def wait_sent(self, predicate: Callable[[dict[str, Any]], bool], after: int = 0,

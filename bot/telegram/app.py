@@ -16,6 +16,8 @@ import asyncio
 import contextlib
 import html
 import logging
+from collections.abc import Awaitable
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -23,7 +25,9 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -34,12 +38,48 @@ from telegram.ext import (
 
 from bot import messages
 from bot.index import IndexNotFound
-from bot.telegram import admin, members
+from bot.telegram import admin, announce, members
+from bot.telegram.broadcast import Broadcaster, RateLimiter
 from bot.telegram.services import KEY, Services
 
 log = logging.getLogger(__name__)
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Different chats are served concurrently; updates of one chat run in arrival order.
+
+    Order matters within a chat: "bot added" must be stored before "bot removed", and a
+    member's second question must not be answered before the first.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        self._locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[chat.id]
+            if users <= 1:
+                del self._locks[chat.id]
+            else:
+                self._locks[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
 
 
 async def remember_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,6 +130,15 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
 
     async def post_init(app: Application) -> None:
         await set_command_menus(app, svc)
+        svc.broadcaster = Broadcaster(
+            app.bot, svc.outbox, svc.store, RateLimiter(settings.broadcast_per_second),
+            concurrency=settings.broadcast_concurrency,
+            on_started=lambda ann: announce.add_to_knowledge(svc, ann))
+        svc.broadcaster.start()
+
+    async def post_stop(app: Application) -> None:
+        if svc.broadcaster is not None:
+            await svc.broadcaster.stop()
 
     builder: ApplicationBuilder = (
         Application.builder()
@@ -97,8 +146,9 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(settings.concurrent_updates)
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(post_init)
+        .post_stop(post_stop)
     )
     if not with_updater:
         builder = builder.updater(None)
@@ -117,17 +167,27 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
     app.add_handler(CommandHandler("stats", admin.stats, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("faq", admin.faq, filters=NEW_MESSAGES))
-    # 4. Buttons: answers' buttons for everyone, removal confirmation for admins.
+    # 4. Announcements: bot admins compose and list; group admins set their group's options.
+    app.add_handler(CommandHandler("announce", announce.announce, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("schedule", announce.schedule, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("scheduled", announce.scheduled_list, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("groups", announce.groups, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("announcements", announce.announcements_switch, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("tag", announce.tag, filters=NEW_MESSAGES))
+    app.add_handler(ChatMemberHandler(announce.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, announce.on_migrate))
+    # 5. Buttons: answers' buttons for everyone, removal and announcement confirmation for admins.
     app.add_handler(CallbackQueryHandler(members.on_answer_button, pattern=r"^(more|file|fb|fbr):"))
     app.add_handler(CallbackQueryHandler(admin.on_remove_button, pattern=r"^rm:"))
-    # 5. Files sent in a private chat: admins add documents, others get a polite note.
+    app.add_handler(CallbackQueryHandler(announce.on_button, pattern=r"^ann:"))
+    # 6. Files sent in a private chat: admins add documents, others get a polite note.
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.Document.ALL,
                                    admin.on_document))
-    # 6. Plain text: every private message is a question; in groups only when addressed.
+    # 7. Plain text: every private message is a question; in groups only when addressed.
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                                    members.private_text))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
                                    members.group_text))
-    # 7. One error handler for everything.
+    # 8. One error handler for everything.
     app.add_error_handler(on_error)
     return app

@@ -107,5 +107,7 @@ async def serve_webhook(app: Application, svc: Services, stop: asyncio.Event | N
         if web_runner is not None:
             await web_runner.cleanup()
         await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
         await app.shutdown()
     return 0

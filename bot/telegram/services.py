@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from telegram.ext import ContextTypes
 
+from bot.announcements import Outbox
 from bot.engine import Engine
 from bot.faq import FaqMatcher
 from bot.settings import Settings
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.telegram.broadcast import Broadcaster
 
 KEY = "hoidoan"
 
@@ -20,9 +25,14 @@ class Services:
     settings: Settings
     engine: Engine
     store: Store
+    outbox: Outbox = field(init=False)
+    broadcaster: Broadcaster | None = None  # started with the application
     # One index build at a time per process; questions keep using the served index meanwhile.
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
     _faqs: FaqMatcher | None = None
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(self.store, lease_seconds=self.settings.outbox_lease_seconds)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
