@@ -140,3 +140,43 @@ async def bot(bot_settings: Settings, embedder: Embedder, fake_api):
     await app.post_stop(app)
     await app.shutdown()
     store.close()
+
+
+def bot_process_env(bot_settings: Settings, fake_api, data_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment for `python -m bot run` against the fake server (no ambient HOIDOAN_*)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOIDOAN_")}
+    env.update({
+        "HOIDOAN_TELEGRAM_TOKEN": fake_api.token,
+        "HOIDOAN_TELEGRAM_API_URL": fake_api.base_url,
+        "HOIDOAN_TELEGRAM_FILE_URL": fake_api.file_url,
+        "HOIDOAN_KNOWLEDGE_DIR": str(bot_settings.knowledge_dir),
+        "HOIDOAN_INDEX_DIR": str(bot_settings.index_dir),
+        "HOIDOAN_CACHE_DIR": str(bot_settings.cache_dir),
+        "HOIDOAN_EMBEDDING_MODEL": bot_settings.embedding_model,
+        "HOIDOAN_DATA_DIR": str(data_dir),
+        "HOIDOAN_ADMIN_IDS": str(ADMIN_ID),
+        "PYTHONPATH": str(ROOT),
+        **{f"HOIDOAN_{k.upper()}": v for k, v in extra.items()},
+    })
+    return env
+
+
+async def start_bot_process(env: dict[str, str], workdir: Path, fake_api, *args: str):
+    """Start `python -m bot run` and wait until it polls the fake server."""
+    import asyncio
+    import sys
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    calls_before = len(fake_api.calls)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", *args, cwd=workdir, env=env,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    for _ in range(1800):  # it indexes and loads the model first
+        if any(m in ("getUpdates", "setWebhook") for m, _ in fake_api.calls[calls_before:]):
+            return proc
+        if proc.returncode is not None:
+            raise AssertionError((await proc.stderr.read()).decode())
+        await asyncio.sleep(0.1)
+    proc.kill()
+    raise AssertionError("the bot process did not start polling in 180 s")

@@ -390,7 +390,7 @@ class FakeBotApi:
         else:
             message = fields
         entry = {"method": method, "chat_id": message["chat"]["id"], "message_id": message["message_id"],
-                 "at": time.monotonic(),
+                 "at": time.monotonic(), "wall": time.time(),
                  "text": message.get("text") or message.get("caption") or "", "params": p,
                  "reply_markup": message.get("reply_markup"), "data": data,
                  "reply_to": (message.get("reply_to_message") or {}).get("message_id")}

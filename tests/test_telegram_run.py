@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
 
 from bot.settings import Settings
-from tests.conftest import MEMBER_ID, ROOT
+from tests.conftest import MEMBER_ID, bot_process_env, start_bot_process
 
 
 def free_port() -> int:
@@ -73,31 +71,11 @@ async def test_webhook_mode_checks_the_secret_and_answers(bot_settings: Settings
 
 async def test_hoidoan_run_subprocess_answers_and_stops_on_sigterm(bot_settings: Settings, fake_api,
                                                                    tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOIDOAN_")}
-    env.update({
-        "HOIDOAN_TELEGRAM_TOKEN": fake_api.token,
-        "HOIDOAN_TELEGRAM_API_URL": fake_api.base_url,
-        "HOIDOAN_TELEGRAM_FILE_URL": fake_api.file_url,
-        "HOIDOAN_KNOWLEDGE_DIR": str(bot_settings.knowledge_dir),
-        "HOIDOAN_INDEX_DIR": str(bot_settings.index_dir),
-        "HOIDOAN_CACHE_DIR": str(bot_settings.cache_dir),
-        "HOIDOAN_EMBEDDING_MODEL": bot_settings.embedding_model,
-        "HOIDOAN_DATA_DIR": str(tmp_path / "run-data"),
-        "HOIDOAN_ADMIN_IDS": "5001",
-        "PYTHONPATH": str(ROOT),
-    })
-    workdir = tmp_path / "cwd"
-    workdir.mkdir()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=workdir, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = bot_process_env(bot_settings, fake_api, tmp_path / "run-data")
+    proc = await start_bot_process(env, tmp_path / "cwd", fake_api)
     try:
         member = fake_api.user(MEMBER_ID)
         chat = fake_api.private_chat(member)
-        for _ in range(1200):  # the process indexes and loads the model before polling
-            if any(method == "getUpdates" for method, _ in fake_api.calls):
-                break
-            assert proc.returncode is None, (await proc.stderr.read()).decode()
-            await asyncio.sleep(0.1)
         n = len(fake_api.sent)
         await fake_api.send_text(chat, member, "hien mau tinh nguyen co bao nhieu nguoi")
         assert "120" in (await fake_api.reply_to(chat, n, timeout=60))["text"]
