@@ -56,7 +56,8 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
           f"in {report.seconds:.1f} s -> {settings.index_dir / report.version}")
     for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if ids:
-            print(f"  {label}: {', '.join(ids)}")
+            more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+            print(f"  {label}: {', '.join(ids[:10])}{more}")
     for problem in result.problems:
         print(f"  skipped {problem.path}: {problem.reason}")
     return 0
