@@ -36,7 +36,7 @@ def test_index_ask_json_and_docs(env: Settings, capsys: pytest.CaptureFixture[st
     assert "3 documents" in capsys.readouterr().out
 
     assert main(["index"]) == 0  # nothing changed: nothing embedded
-    assert "(0 embedded, " in capsys.readouterr().out
+    assert "Index is up to date: 3 documents" in capsys.readouterr().out
 
 
 def test_ask_without_index_says_so(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
