@@ -13,9 +13,11 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +85,15 @@ def read_knowledge(knowledge_dir: Path, max_mb: float) -> tuple[list[Document], 
 class Engine:
     """Loads the model and the served index on first use; thread-safe for questions."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 build_guard: Callable[[], AbstractContextManager[object]] | None = None,
+                 on_published: Callable[[BuildReport], None] | None = None) -> None:
+        """``build_guard`` serialises builds across processes (the bot passes a database lock);
+        ``on_published`` hears of each new version (the bot records it for other replicas)."""
         self.settings = settings
         self._embedder: Embedder | None = embedder
+        self.build_guard = build_guard or contextlib.nullcontext
+        self.on_published = on_published
         self._retriever: Retriever | None = None
         self._build_lock = threading.Lock()
         self._load_lock = threading.Lock()
@@ -117,13 +125,17 @@ class Engine:
                                                 self.settings.fusion, self.settings.dense_weight)
         return self._retriever
 
+    def served_index(self) -> KnowledgeIndex | None:
+        """The index version answering questions now (None before the first question)."""
+        return self._retriever.index if self._retriever is not None else None
+
     def has_index(self) -> bool:
         return KnowledgeIndex.current_path(self.settings.index_dir) is not None
 
     # --- operations ------------------------------------------------------------------------
     def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexResult:
         """Index the knowledge folder and serve the new version (one build at a time)."""
-        with self._build_lock:
+        with self._build_lock, self.build_guard():
             docs, problems = read_knowledge(self.settings.knowledge_dir, self.settings.max_file_mb)
             cache = EmbeddingCache(
                 cache_path_for(self.settings.embedding_cache_dir, self.embedder.name),
@@ -136,15 +148,26 @@ class Engine:
             finally:
                 cache.close()
             self.reload()
-            return ReindexResult(report, problems)
+        if self.on_published is not None and not report.unchanged:
+            self.on_published(report)
+        return ReindexResult(report, problems)
 
-    def reload(self) -> bool:
-        """Serve the published version if it differs from the one in memory."""
-        path = KnowledgeIndex.current_path(self.settings.index_dir)
+    def reload(self, version: str | None = None) -> bool:
+        """Serve ``version`` (default: the published one) if it differs from the one in memory."""
+        if version is not None:
+            path: Path | None = self.settings.index_dir / version
+            if not (path / "manifest.json").is_file():  # type: ignore[operator]
+                return False
+        else:
+            path = KnowledgeIndex.current_path(self.settings.index_dir)
         if path is None:
             return False
         if self._retriever is None:
-            _ = self.retriever
+            index = KnowledgeIndex.load(path)
+            embedder = self.embedder
+            with self._load_lock:
+                self._retriever = Retriever(index, embedder, self.abbreviations(),
+                                            self.settings.fusion, self.settings.dense_weight)
             return True
         self._retriever.abbreviations = self.abbreviations()
         if self._retriever.index.path == path:

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 FORMAT_VERSION = 1
-KEEP_VERSIONS = 2
+KEEP_VERSIONS = 3  # replicas may still be loading the previous one
 
 
 class IndexNotFound(RuntimeError):

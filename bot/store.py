@@ -15,10 +15,14 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -158,6 +162,16 @@ class DeliveryRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IndexVersionRow(Base):
+    __tablename__ = "index_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    documents: Mapped[int] = mapped_column(Integer)
+    passages: Mapped[int] = mapped_column(Integer)
+    instance: Mapped[str | None] = mapped_column(String(64))
 
 
 @dataclass
@@ -406,9 +420,64 @@ class Store:
             s.delete(row)
             return True
 
+    # --- index versions and cross-process locks ------------------------------------------------
+    def record_index_version(self, version: str, documents: int, passages: int, instance: str | None = None) -> None:
+        with self._session.begin() as s:
+            if s.scalar(select(IndexVersionRow.id).where(IndexVersionRow.version == version)) is None:
+                s.add(IndexVersionRow(version=version, documents=documents, passages=passages, instance=instance))
+
+    def latest_index_version(self) -> str | None:
+        with self._session() as s:
+            return s.scalar(select(IndexVersionRow.version).order_by(IndexVersionRow.id.desc()).limit(1))
+
+    @contextlib.contextmanager
+    def exclusive(self, name: str, wait: bool = True) -> Iterator[bool]:
+        """A lock shared by every process on this database: yields False if ``wait`` is off
+        and another process holds it. PostgreSQL advisory lock; SQLite: a lock file."""
+        if self.dialect == "postgresql":
+            key = int(hashlib.sha1(name.encode()).hexdigest()[:15], 16)
+            with self.engine.connect() as conn:
+                if wait:
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                    got = True
+                else:
+                    got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+                try:
+                    yield got
+                finally:
+                    if got:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            lock = _MEMORY_LOCKS.setdefault(name, threading.Lock())
+            got = lock.acquire(blocking=wait)
+            try:
+                yield got
+            finally:
+                if got:
+                    lock.release()
+            return
+        path = Path(database).with_name(f"{Path(database).name}.{name}.lock")
+        with path.open("a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+            except BlockingIOError:
+                got = False
+            try:
+                yield got
+            finally:
+                if got:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+
     def session(self) -> Session:
         """A raw session, for the few callers that need their own queries."""
         return self._session()
+
+
+_MEMORY_LOCKS: dict[str, threading.Lock] = {}
 
 
 def _retry_on_conflict(fn: Callable[..., T], *args: Any) -> T:

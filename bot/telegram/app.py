@@ -133,7 +133,7 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
         svc.broadcaster = Broadcaster(
             app.bot, svc.outbox, svc.store, RateLimiter(settings.broadcast_per_second),
             concurrency=settings.broadcast_concurrency,
-            on_started=lambda ann: announce.add_to_knowledge(svc, ann))
+            on_started=lambda ann: announce.add_to_knowledge(svc, ann), telemetry=svc.telemetry)
         svc.broadcaster.start()
 
     async def post_stop(app: Application) -> None:

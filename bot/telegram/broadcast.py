@@ -33,6 +33,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot import messages
 from bot.announcements import Claimed, Outbox, Report
 from bot.store import AnnouncementRow, Store
+from bot.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,8 @@ async def send_content(bot: Bot, chat_id: int, ann: AnnouncementRow) -> Message:
 class Broadcaster:
     def __init__(self, bot: Bot, outbox: Outbox, store: Store, limiter: RateLimiter | None = None,
                  concurrency: int = 8, poll_seconds: float = 1.0,
-                 on_started: Callable[[AnnouncementRow], Awaitable[None]] | None = None) -> None:
+                 on_started: Callable[[AnnouncementRow], Awaitable[None]] | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self.bot = bot
         self.outbox = outbox
         self.store = store
@@ -137,6 +139,7 @@ class Broadcaster:
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
         self.on_started = on_started
+        self.telemetry = telemetry or Telemetry()
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._announcements: dict[int, AnnouncementRow] = {}
@@ -157,16 +160,33 @@ class Broadcaster:
 
     async def run(self) -> None:
         log.info("Announcement sender started (instance %s)", self.outbox.instance)
-        while not self._stop.is_set():
-            try:
-                busy = await self.round()
-            except Exception:  # a database hiccup must not kill the sender
-                log.exception("Announcement sender round failed")
-                busy = False
-            if not busy:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        leadership = contextlib.ExitStack()
+        leader = False
+        try:
+            while not self._stop.is_set():
+                try:
+                    if not leader:
+                        leader = await asyncio.to_thread(self._try_lead, leadership)
+                    busy = await self.round() if leader else False
+                except Exception:  # a database hiccup must not kill the sender
+                    log.exception("Announcement sender round failed")
+                    busy = False
+                if not busy:
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        finally:
+            await asyncio.to_thread(leadership.close)
+
+    def _try_lead(self, leadership: contextlib.ExitStack) -> bool:
+        """One sender per database at a time: Telegram's 30 messages/s is per bot, and one
+        process reaches it, so replicas take turns rather than split the rate. The lock
+        dies with its holder's connection, so another replica takes over within a round."""
+        if leadership.enter_context(self.store.exclusive("announcement-sender", wait=False)):
+            log.info("This process (%s) now sends announcements", self.outbox.instance)
+            return True
+        leadership.close()
+        return False
 
     async def round(self) -> bool:
         """One pass; True when rows were sent (so the next pass starts at once)."""
@@ -207,20 +227,24 @@ class Broadcaster:
             self.limiter.pause(wait)
             log.info("429 from Telegram: waiting %.0f s", wait)
             await asyncio.to_thread(self.outbox.retry_later, c.delivery_id, wait, "429 Too Many Requests")
+            self.telemetry.send("retry_429")
             return
         except ChatMigrated as err:
             log.info("Group %s migrated to %s", c.chat_id, err.new_chat_id)
             await asyncio.to_thread(self.store.migrate_chat, c.chat_id, err.new_chat_id)
             await asyncio.to_thread(self.outbox.move_chat, c.delivery_id, err.new_chat_id)
+            self.telemetry.send("migrated")
             return
         except Forbidden as err:
             await asyncio.to_thread(self.store.set_chat_active, c.chat_id, False, "kicked")
             await asyncio.to_thread(self.outbox.mark_failed, c.delivery_id, f"403 {err.message}")
+            self.telemetry.send("forbidden")
             return
         except BadRequest as err:
             if "chat not found" in err.message.lower():
                 await asyncio.to_thread(self.store.set_chat_active, c.chat_id, False, "left")
             await asyncio.to_thread(self.outbox.mark_failed, c.delivery_id, f"400 {err.message}")
+            self.telemetry.send("failed")
             return
         except (TimedOut, NetworkError) as err:
             # A timed-out call may have reached Telegram: a retry may duplicate, so say so.
@@ -229,11 +253,14 @@ class Broadcaster:
             else:
                 await asyncio.to_thread(self.outbox.retry_later, c.delivery_id, min(2.0 ** c.attempts, 60.0),
                                         f"network: {err}")
+            self.telemetry.send("network_error")
             return
         except TelegramError as err:
             await asyncio.to_thread(self.outbox.mark_failed, c.delivery_id, str(err))
+            self.telemetry.send("failed")
             return
         await asyncio.to_thread(self.outbox.mark_sent, c.delivery_id, sent.message_id)
+        self.telemetry.send("sent")
         if ann.pin:
             await self._pin(c.chat_id, sent.message_id)
 

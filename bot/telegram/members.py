@@ -106,6 +106,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         qid = await asyncio.to_thread(
             svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
             abstained=False, confidence=1.0, latency_ms=(time.perf_counter() - started) * 1000, faq_id=faq.faq_id)
+        svc.telemetry.question("faq", time.perf_counter() - started)
         await _reply_parts(message, layouts.faq_html(faq), layouts.answer_keyboard(qid, []), quote)
         return
     try:
@@ -119,8 +120,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
         abstained=answer.abstained, confidence=answer.confidence, latency_ms=latency_ms,
         restored=answer.restored_question, results=summaries)
+    svc.telemetry.question("abstained" if answer.abstained else "answered", latency_ms / 1000)
+    # One line per question, without its text (admins see texts in /unanswered, logs do not).
     log.info("question id=%s chat_type=%s abstained=%s confidence=%.2f latency_ms=%.0f",
-             qid, chat.type, answer.abstained, answer.confidence, latency_ms)
+             qid, chat.type, answer.abstained, answer.confidence, latency_ms,
+             extra={"event": "question", "question_id": qid, "chat_type": str(chat.type),
+                    "abstained": answer.abstained, "latency_ms": round(latency_ms, 1)})
     keyboard = None if answer.abstained else layouts.answer_keyboard(qid, summaries)
     await _reply_parts(message, layouts.answer_html(answer, svc.settings.contact_text), keyboard, quote)
 
@@ -159,6 +164,7 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _send_file(update, context, row.results, int(arg) if arg.isdigit() else -1)
     elif action == "fb" and arg in ("up", "down"):
         await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, arg)
+        svc.telemetry.feedback(arg)
         await query.answer(messages.FEEDBACK_THANKS)
         if arg == "down":
             await _edit_keyboard(query.message, layouts.feedback_reason_keyboard(row.id))

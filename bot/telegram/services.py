@@ -13,6 +13,7 @@ from bot.engine import Engine
 from bot.faq import FaqMatcher
 from bot.settings import Settings
 from bot.store import Store
+from bot.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from bot.telegram.broadcast import Broadcaster
@@ -27,6 +28,7 @@ class Services:
     store: Store
     outbox: Outbox = field(init=False)
     broadcaster: Broadcaster | None = None  # started with the application
+    telemetry: Telemetry = field(default_factory=Telemetry)
     # One index build at a time per process; questions keep using the served index meanwhile.
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
     _faqs: FaqMatcher | None = None

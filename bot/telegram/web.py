@@ -1,4 +1,5 @@
-"""The bot's web server in webhook mode: the webhook itself, ``/healthz`` and ``/metrics``.
+"""The bot's web server in webhook mode: the webhook itself, ``/healthz`` and ``/metrics``
+(Prometheus text format).
 
 Telegram sends each update as a POST with the secret token in a header; a request
 without the right token gets 403 and is never processed. The same server answers the
@@ -17,6 +18,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.services import Services
+from bot.telemetry import CONTENT_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,20 @@ def make_web_app(app: Application, svc: Services, webhook_path: str) -> web.Appl
         return web.Response(text="ok")
 
     async def healthz(_request: web.Request) -> web.Response:
-        index_ok = await asyncio.to_thread(svc.engine.has_index)
+        index_ok = svc.engine.served_index() is not None
         db_ok = await asyncio.to_thread(svc.store.ping)
         body = {"index": index_ok, "database": db_ok, "status": "ok" if index_ok and db_ok else "fail"}
         return web.Response(status=200 if index_ok and db_ok else 503, text=json.dumps(body),
                             content_type="application/json")
 
+    async def metrics(_request: web.Request) -> web.Response:
+        index = svc.engine.served_index()
+        if index is not None:
+            svc.telemetry.index(index.version, len(index.documents), len(index.chunks))
+        return web.Response(body=svc.telemetry.render(), headers={"Content-Type": CONTENT_TYPE})
+
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     web_app.router.add_post(webhook_path, webhook)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics)
     return web_app
