@@ -167,6 +167,10 @@ class Broadcaster:
                 try:
                     if not leader:
                         leader = await asyncio.to_thread(self._try_lead, leadership)
+                        if leader:
+                            # The previous sender may have sent up to the limit in its last
+                            # second before it died: let that window pass before sending.
+                            await asyncio.sleep(1.05)
                     busy = await self.round() if leader else False
                 except Exception:  # a database hiccup must not kill the sender
                     log.exception("Announcement sender round failed")
