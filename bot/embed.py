@@ -99,6 +99,7 @@ class Embedder:
         import transformers
 
         transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()  # "Loading weights" bars in every log
         # bf16 autocast: ~20% faster on CPUs with native bf16, cosine >= 0.9999 to fp32.
         self.bf16 = cpu_has_bf16() if bf16 is None else bf16
         if threads:

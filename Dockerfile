@@ -1,0 +1,57 @@
+# HoiDoan container: the bot (webhook mode by default) with the offline model built in.
+#
+#   docker build -t hoidoan .
+#   docker run -e HOIDOAN_TELEGRAM_TOKEN=... -e HOIDOAN_WEBHOOK_URL=https://bot.example.org/tg \
+#              -e HOIDOAN_WEBHOOK_SECRET=... -p 8080:8080 -v hoidoan-data:/app/data hoidoan
+#
+# torch is the CPU build 2.13.0, never a CUDA build: pip takes it from PyTorch's CPU index
+# (TORCH_INDEX), or first from a folder of wheels mounted at /wheels at build time
+# (`podman build -v /opt/wheels:/wheels:ro --build-arg TORCH_INDEX= ...`, see
+# scripts/container-build.sh; an empty TORCH_INDEX means "only PyPI and /wheels").
+
+# --- build stage: virtual environment and model ---------------------------------------------
+FROM python:3.11-slim AS build
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# Optional CA bundle for pip behind an inspecting proxy (a build-time mount, never copied).
+ARG PIP_CERT=
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+RUN pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} "torch==2.13.0"
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} . \
+ && python -c "import torch, sys; sys.exit('CUDA build of torch' if torch.version.cuda else 0)"
+# The model is built now, so the running container never downloads anything.
+RUN HOIDOAN_CACHE_DIR=/opt/hoidoan-cache hoidoan model install \
+ && HOIDOAN_CACHE_DIR=/opt/hoidoan-cache hoidoan model check
+
+# --- runtime stage ------------------------------------------------------------------------------
+FROM python:3.11-slim
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    HOIDOAN_KNOWLEDGE_DIR=/app/knowledge \
+    HOIDOAN_INDEX_DIR=/app/index \
+    HOIDOAN_DATA_DIR=/app/data \
+    HOIDOAN_CACHE_DIR=/app/.cache \
+    HOIDOAN_WEBHOOK_PORT=8080
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin hoidoan
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build --chown=hoidoan:hoidoan /opt/hoidoan-cache/models /app/.cache/models
+COPY --chown=hoidoan:hoidoan knowledge /app/knowledge
+RUN mkdir -p /app/index /app/data /app/.cache/embeddings \
+ && chown hoidoan:hoidoan /app /app/index /app/data /app/.cache /app/.cache/embeddings
+WORKDIR /app
+USER hoidoan
+# Index the sample knowledge base now: the container answers out of the box, offline.
+RUN hoidoan index && hoidoan ask "Đại hội chi đoàn bầu Ban Chấp hành gồm mấy đồng chí?" >/dev/null
+VOLUME ["/app/knowledge", "/app/index", "/app/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
+  CMD python -c "import os, sys, urllib.request; port = os.environ.get('HOIDOAN_WEBHOOK_PORT', '8080'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"
+ENTRYPOINT ["hoidoan"]
+CMD ["run", "--webhook"]
