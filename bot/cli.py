@@ -38,9 +38,13 @@ def _progress_bar(total_label: str = "passages"):
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.engine import Engine
+    from bot.shared import shared_engine
+    from bot.store import Store
 
-    engine = Engine(settings)
+    # Through the database, like the bot: a running bot switches to what this publishes.
+    store = Store(settings.effective_database_url)
+    store.migrate()
+    engine = shared_engine(settings, store)
     result = engine.reindex(full=args.full, progress=_progress_bar())
     report = result.report
     if report.full_rebuild_reason:

@@ -22,6 +22,13 @@ def test_index_ask_json_and_docs(env: Settings, capsys: pytest.CaptureFixture[st
     assert main(["index"]) == 0
     out = capsys.readouterr().out
     assert "Indexed 3 documents" in out
+    # Recorded in the database too, which running bots follow.
+    from bot.index import KnowledgeIndex
+    from bot.store import Store
+
+    store = Store("sqlite:///data/hoidoan.db")
+    assert store.latest_index_version() == KnowledgeIndex.current_path(env.index_dir).name
+    store.close()
 
     assert main(["ask", "Điều", "12", "Ban", "Chấp", "hành", "chi", "đoàn", "--json"]) == 0
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

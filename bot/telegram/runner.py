@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import socket
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -22,9 +20,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
-from bot.engine import Engine
-from bot.index import BuildReport
 from bot.settings import Settings
+from bot.shared import shared_engine
 from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
@@ -43,18 +40,13 @@ def safe_url(url: str) -> str:
 def prepare(settings: Settings, store: Store) -> Services:
     store.migrate()
     log.info("Database ready: %s", safe_url(settings.effective_database_url))
-    instance = f"{socket.gethostname()}-{os.getpid()}"
-
-    def record(report: BuildReport) -> None:
-        store.record_index_version(report.version, report.documents, report.chunks, instance)
-
     # Builds are serialised across replicas by a database lock, and every published
     # version is recorded so that the other replicas switch to it (see watch_index).
-    engine = Engine(settings, build_guard=lambda: store.exclusive("reindex"), on_published=record)
+    engine = shared_engine(settings, store)
     result = engine.reindex()
     report = result.report
     if store.latest_index_version() != report.version:
-        record(report)
+        store.record_index_version(report.version, report.documents, report.chunks)
     log.info("Serving index %s: %d documents, %d passages (%d embedded now)",
              report.version, report.documents, report.chunks, report.embedded)
     return Services(settings, engine, store)
