@@ -17,6 +17,7 @@ from _common import EVAL, ROOT, embedder, need_eval, settings, table
 
 from bot.chunk import Chunker
 from bot.evaluate import load_corpus
+from bot.model import resolve_model_name
 
 
 def throughput(rows: list[list[object]]) -> None:
@@ -40,7 +41,9 @@ import sys, time; started = time.perf_counter(); sys.path.insert(0, {bench!r})
 from pathlib import Path
 from bot.settings import Settings
 from bot.engine import Engine
-s = Settings(_env_file=None, knowledge_dir=Path({kb!r}), index_dir=Path({idx!r}))
+# A fresh embedding cache per benchmark run: every new passage is really embedded.
+s = Settings(_env_file=None, knowledge_dir=Path({kb!r}), index_dir=Path({idx!r}), cache_dir=Path({cache!r}),
+             embedding_model={model!r})
 r = Engine(s).reindex().report
 print(r.documents, r.chunks, r.embedded, round(time.perf_counter() - started, 1))
 """
@@ -54,7 +57,9 @@ def incremental(rows: list[list[object]]) -> None:
         for doc in docs:
             name = doc.doc_id.replace("/", "_").replace("|", "_")
             (kb / f"{name}.md").write_text(f"---\ntitle: {doc.title}\n---\n{doc.text}\n", encoding="utf-8")
-        code = REINDEX.format(bench=str(ROOT / "bench"), kb=str(kb), idx=str(idx))
+        model = resolve_model_name(settings().embedding_model, ROOT / settings().model_cache_dir)
+        code = REINDEX.format(bench=str(ROOT / "bench"), kb=str(kb), idx=str(idx), cache=str(Path(tmp) / "cache"),
+                              model=model)
 
         def run() -> list[str]:
             return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -64,7 +69,7 @@ def incremental(rows: list[list[object]]) -> None:
         rows.append([f"first index of {first[0]} documents ({first[1]} passages, {first[2]} embedded)",
                      f"{first[3]} s"])
         target = sorted(kb.iterdir())[500]
-        target.write_text(target.read_text(encoding="utf-8") + "\nSửa đổi: bổ sung một câu mới.\n",
+        target.write_text(target.read_text(encoding="utf-8") + f"\nSửa đổi lúc {time.time()}: bổ sung một câu.\n",
                           encoding="utf-8")
         again = run()
         rows.append([f"reindex after changing one document ({again[2]} passages embedded)",
