@@ -19,7 +19,6 @@ from html import escape
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -271,7 +270,3 @@ async def faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(text.format(faq_id=faq_id))
     else:
         await message.reply_text(messages.FAQ_USAGE)
-
-
-def is_private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
