@@ -273,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_logging(settings.log_level, settings.log_format, secrets=[settings.telegram_token or "",
                                                                     settings.webhook_secret])
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.index import IndexNotFound
     from bot.model import ModelError
 
@@ -280,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(settings, args) or 0)
     except (ModelError, IndexNotFound) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as err:
+        print(f"error: the database (HOIDOAN_DATABASE_URL) is not usable: {type(err).__name__}: "
+              f"{str(err).splitlines()[0]}", file=sys.stderr)
         return 1
 
 

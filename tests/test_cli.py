@@ -93,3 +93,11 @@ def test_run_without_token_explains(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "BotFather" in err and "hoidoan chat" in err
+
+
+def test_a_wrong_database_url_is_a_clear_error(env: Settings, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOIDOAN_DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    assert main(["index"]) == 1
+    err = capsys.readouterr().err
+    assert "HOIDOAN_DATABASE_URL" in err and "Traceback" not in err

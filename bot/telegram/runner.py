@@ -67,7 +67,12 @@ async def watch_index(svc: Services, every: float) -> None:
 
 
 def run(settings: Settings, webhook: bool = False) -> int:
-    store = Store(settings.effective_database_url)
+    try:
+        store = Store(settings.effective_database_url)
+    except SQLAlchemyError as err:
+        log.error("HOIDOAN_DATABASE_URL is not a usable database URL (%s): %s",
+                  safe_url(settings.effective_database_url), err)
+        return 2
     try:
         with contextlib.ExitStack() as held:
             if not webhook and not held.enter_context(store.exclusive("poller", wait=False)):
