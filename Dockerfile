@@ -19,7 +19,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 RUN pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} "torch==2.13.0"
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml ./
 COPY bot ./bot
 RUN pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} . \
  && python -c "import torch, sys; sys.exit('CUDA build of torch' if torch.version.cuda else 0)"
