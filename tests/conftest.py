@@ -50,6 +50,18 @@ Công đoàn cơ sở thu đoàn phí và nộp về công đoàn cấp trên th
 }
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """CLI tests call setup_logging(), which replaces the root handlers; put them back."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     settings = Settings()
