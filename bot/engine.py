@@ -117,13 +117,16 @@ class Engine:
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            index = KnowledgeIndex.load_current(self.settings.index_dir)
-            embedder = self.embedder
-            with self._load_lock:
-                if self._retriever is None:
-                    self._retriever = Retriever(index, embedder, self.abbreviations(),
-                                                self.settings.fusion, self.settings.dense_weight)
-        return self._retriever
+            self._serve_first(KnowledgeIndex.load_current(self.settings.index_dir))
+        return self._retriever  # type: ignore[return-value]
+
+    def _serve_first(self, index: KnowledgeIndex) -> None:
+        """Build the retriever around the first index this process serves (once)."""
+        embedder = self.embedder
+        with self._load_lock:
+            if self._retriever is None:
+                self._retriever = Retriever(index, embedder, self.abbreviations(),
+                                            self.settings.fusion, self.settings.dense_weight)
 
     def served_index(self) -> KnowledgeIndex | None:
         """The index version answering questions now (None before the first question)."""
@@ -163,11 +166,7 @@ class Engine:
         if path is None:
             return False
         if self._retriever is None:
-            index = KnowledgeIndex.load(path)
-            embedder = self.embedder
-            with self._load_lock:
-                self._retriever = Retriever(index, embedder, self.abbreviations(),
-                                            self.settings.fusion, self.settings.dense_weight)
+            self._serve_first(KnowledgeIndex.load(path))
             return True
         self._retriever.abbreviations = self.abbreviations()
         if self._retriever.index.path == path:

@@ -79,8 +79,8 @@ class Library:
             (self.root / rel).unlink(missing_ok=True)
             log.info("Replaced %s with %s", rel, name)
         target = self.root / name
-        shutil.move(str(staged), target)
-        return Added(load_document(target, self.root), target, replaced)
+        shutil.move(str(staged), target)  # same name and mtime: the staged parse stands
+        return Added(document, target, replaced)
 
     def _replaced_by(self, name: str, title: str, titles: dict[str, str] | None) -> list[str]:
         out = []

@@ -51,11 +51,14 @@ def admin_only(handler: Handler) -> Handler:
     return wrapper
 
 
-async def _edit(message: Message, text: str) -> None:
+async def edit_text(message: Message | None, text: str) -> None:
+    """Edit a status or confirmation message; an edit that fails ("not modified") is no error."""
+    if message is None:
+        return
     try:
         await message.edit_text(text)
-    except TelegramError as err:  # "not modified" and the like
-        log.debug("Could not edit progress message: %s", err)
+    except TelegramError as err:
+        log.debug("Could not edit message: %s", err)
 
 
 def _progress_editor(message: Message) -> Callable[[int, int], None]:
@@ -70,7 +73,7 @@ def _progress_editor(message: Message) -> Callable[[int, int], None]:
             return
         state.update(at=now, percent=percent)
         text = messages.REINDEX_PROGRESS.format(done=done, total=total, percent=percent)
-        asyncio.run_coroutine_threadsafe(_edit(message, text), loop)
+        asyncio.run_coroutine_threadsafe(edit_text(message, text), loop)
 
     return progress
 
@@ -117,7 +120,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             local = await tg_file.download_to_drive(workdir / "upload.bin")
         except TelegramError as err:
             log.warning("Download of %s failed: %s", name, err)
-            await _edit(status, messages.UPLOAD_FAILED)
+            await edit_text(status, messages.UPLOAD_FAILED)
             return
         async with svc.reindexing:
             try:
@@ -125,7 +128,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                                 _progress_editor(status))
             except IngestError as err:
                 log.info("Refused upload %s: %s", name, err)
-                await _edit(status, messages.UPLOAD_REFUSED.format(name=escape(name), reason=escape(str(err))))
+                await edit_text(status, messages.UPLOAD_REFUSED.format(name=escape(name), reason=escape(str(err))))
                 return
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -134,7 +137,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                        passages=info.chunks if info else 0)
     if added.replaced:
         text += "\n" + messages.UPLOAD_REPLACED.format(files=escape(", ".join(added.replaced)))
-    await _edit(status, text)
+    await edit_text(status, text)
 
 
 @admin_only
@@ -180,19 +183,19 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     key = (query.data or "").partition(":")[2]
     await query.answer()
     if key == "cancel":
-        await _edit(query.message, messages.REMOVE_CANCELLED)
+        await edit_text(query.message, messages.REMOVE_CANCELLED)
         return
     docs_now = await asyncio.to_thread(svc.engine.documents)
     doc = next((d for d in docs_now if _remove_key(d.doc_id) == key), None)
     if doc is None:
-        await _edit(query.message, messages.REMOVE_NOT_FOUND.format(query=key))
+        await edit_text(query.message, messages.REMOVE_NOT_FOUND.format(query=key))
         return
     async with svc.reindexing:
         result = await asyncio.to_thread(svc.engine.remove_document, doc.doc_id)
     if result is None:
-        await _edit(query.message, messages.REMOVE_NOT_FOUND.format(query=escape(doc.title)))
+        await edit_text(query.message, messages.REMOVE_NOT_FOUND.format(query=escape(doc.title)))
         return
-    await _edit(query.message, messages.REMOVE_DONE.format(title=escape(doc.title),
+    await edit_text(query.message, messages.REMOVE_DONE.format(title=escape(doc.title),
                                                            documents=result.report.documents))
 
 
@@ -209,9 +212,9 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             result = await asyncio.to_thread(svc.engine.reindex, False, _progress_editor(status))
         except Exception as err:  # the old index keeps serving; tell the admin why
             log.exception("Reindex failed")
-            await _edit(status, messages.REINDEX_FAILED.format(reason=escape(f"{type(err).__name__}: {err}")))
+            await edit_text(status, messages.REINDEX_FAILED.format(reason=escape(f"{type(err).__name__}: {err}")))
             return
-    await _edit(status, reindex_summary(result))
+    await edit_text(status, reindex_summary(result))
 
 
 # --- statistics -------------------------------------------------------------------------------

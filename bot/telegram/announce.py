@@ -21,8 +21,9 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.store import AnnouncementRow, utcnow
-from bot.telegram.admin import admin_only
-from bot.telegram.broadcast import plain_text, send_content
+from bot.telegram.admin import admin_only, edit_text
+from bot.telegram.broadcast import plain_text, send_content, write_to_knowledge
+from bot.telegram.layouts import split_html
 from bot.telegram.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -162,18 +163,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action == "cancel":
         ok = await asyncio.to_thread(svc.outbox.cancel, int(ann_id))
         text = messages.ANNOUNCE_CANCELLED if ok else messages.ANNOUNCE_NOT_CANCELLABLE
-        await _edit(query.message, text.format(id=ann_id))
+        await edit_text(query.message, text.format(id=ann_id))
         return
     ann = await asyncio.to_thread(svc.outbox.confirm, int(ann_id))
     if ann is None:
-        await _edit(query.message, messages.ANNOUNCE_NOT_CANCELLABLE.format(id=ann_id))
+        await edit_text(query.message, messages.ANNOUNCE_NOT_CANCELLABLE.format(id=ann_id))
         return
     if ann.status == "scheduled":
-        await _edit(query.message, messages.ANNOUNCE_SCHEDULED.format(
+        await edit_text(query.message, messages.ANNOUNCE_SCHEDULED.format(
             id=ann.id, when=local_time(ann.scheduled_at, svc.settings.timezone)))
         return
     report = await asyncio.to_thread(svc.outbox.report, ann.id)
-    await _edit(query.message, messages.ANNOUNCE_SENDING.format(id=ann.id, targets=report.total - report.skipped))
+    await edit_text(query.message, messages.ANNOUNCE_SENDING.format(id=ann.id, targets=report.total - report.skipped))
     if svc.broadcaster is not None:
         svc.broadcaster.wake()
     await add_to_knowledge(svc, ann)
@@ -181,8 +182,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def add_to_knowledge(svc: Services, ann: AnnouncementRow) -> None:
     """Members can later ask about what was announced ("hạn nộp đoàn phí là khi nào?")."""
-    from bot.telegram.broadcast import write_to_knowledge
-
     local_date = dt.datetime.now(ZoneInfo(svc.settings.timezone)).date()
     path = await asyncio.to_thread(write_to_knowledge, svc.settings.knowledge_dir, ann, local_date)
     if path is None:
@@ -195,19 +194,8 @@ async def add_to_knowledge(svc: Services, ann: AnnouncementRow) -> None:
             log.exception("Could not index announcement %s", ann.id)
 
 
-async def _edit(message: Message | None, text: str) -> None:
-    if message is None:
-        return
-    try:
-        await message.edit_text(text)
-    except TelegramError as err:
-        log.debug("Could not edit: %s", err)
-
-
 @admin_only
 async def groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.telegram.layouts import split_html
-
     svc = services(context)
     rows = await asyncio.to_thread(svc.store.groups)
     if not rows:
