@@ -192,3 +192,12 @@ async def start_bot_process(env: dict[str, str], workdir: Path, fake_api, *args:
         await asyncio.sleep(0.1)
     proc.kill()
     raise AssertionError("the bot process did not start polling in 180 s")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for a webhook server under test)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -90,6 +90,15 @@ def auto_entities(text: str) -> list[dict[str, Any]]:
     return entities
 
 
+# What Telegram lists for an administrator (the bot itself, or a user in getChatMember).
+ADMIN_RIGHTS: dict[str, Any] = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+    "can_manage_video_chats": False, "can_restrict_members": False, "can_promote_members": False,
+    "can_change_info": False, "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+    "can_delete_stories": False, "can_pin_messages": True,
+}
+
+
 class ApiError(Exception):
     def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
         super().__init__(description)
@@ -319,11 +328,7 @@ class FakeBotApi:
         if status == "creator":
             member["is_anonymous"] = False
         if status == "administrator":
-            member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                           "can_delete_messages": True, "can_manage_video_chats": True,
-                           "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
-                           "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                           "can_delete_stories": False, "can_pin_messages": True})
+            member.update(ADMIN_RIGHTS)
         return member
 
     async def api_getChat(self, p: dict, f: dict) -> dict:
@@ -481,11 +486,7 @@ class FakeBotApi:
         def member(status: str) -> dict[str, Any]:
             data: dict[str, Any] = {"status": status, "user": self.bot_user}
             if status == "administrator":
-                data.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                             "can_delete_messages": True, "can_manage_video_chats": False,
-                             "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
-                             "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                             "can_delete_stories": False, "can_pin_messages": True})
+                data.update(ADMIN_RIGHTS)
             if status == "kicked":
                 data["until_date"] = 0
             return data
@@ -513,6 +514,16 @@ class FakeBotApi:
     async def reply_to(self, chat: dict, after: int, method: str = "sendMessage",
                        timeout: float = 30.0) -> dict[str, Any]:
         return await self.wait_sent(lambda e: e["chat_id"] == chat["id"] and e["method"] == method, after, timeout)
+
+    def max_group_sends_per_second(self, after: int = 0) -> int:
+        """The most messages the bot sent to groups in any one-second window (Telegram's limit)."""
+        times = sorted(e["at"] for e in self.sent[after:] if e["chat_id"] < 0)
+        best = start = 0
+        for end, t in enumerate(times):
+            while t - times[start] >= 1.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
 
     def message_of(self, entry: dict[str, Any]) -> dict[str, Any]:
         return self.messages[(entry["chat_id"], entry["message_id"])]

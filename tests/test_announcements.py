@@ -19,16 +19,6 @@ def sends_per_chat(fake_api, methods=("sendMessage",), after: int = 0) -> Counte
     return Counter(e["chat_id"] for e in fake_api.sent[after:] if e["method"] in methods and e["chat_id"] < 0)
 
 
-def max_per_second(fake_api, after: int = 0) -> int:
-    times = sorted(e["at"] for e in fake_api.sent[after:] if e["chat_id"] < 0)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 async def add_groups(fake_api, count: int, start: int = 1) -> list[dict]:
     groups = []
     someone = fake_api.user(GROUP_ADMIN, "Bí thư")
@@ -175,7 +165,7 @@ async def test_three_hundred_groups_with_429_and_403(bot, fake_api) -> None:
     assert "Đã gửi: 270 · Thất bại: 30 · Bỏ qua (đã tắt thông báo): 0" in report["text"]
     assert "403 Forbidden: bot was kicked" in report["text"]
     assert {g.id for g in bot.store.groups() if not g.active} == removed
-    assert max_per_second(fake_api, after=n) <= 30
+    assert fake_api.max_group_sends_per_second(after=n) <= 30
 
 
 async def test_photo_announcement_is_sent_as_a_photo_and_pinned_where_allowed(bot, fake_api) -> None:

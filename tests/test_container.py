@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.skipif(os.environ.get("HOIDOAN_TEST_CONTAINER") != "1",
                                 reason="opt-in: HOIDOAN_TEST_CONTAINER=1 (set by .ci/run) builds the image")
@@ -57,12 +56,6 @@ def test_ask_answers_offline_inside_the_container(image: str) -> None:
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["abstained"] is False
     assert "03 đồng chí" in answer["results"][0]["passage"] or "3 đồng chí" in answer["results"][0]["passage"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_webhook_mode_health_endpoint_in_the_container(image: str, fake_api, tmp_path: Path) -> None:

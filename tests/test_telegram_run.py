@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 from pathlib import Path
 
 import aiohttp
 
 from bot.settings import Settings
-from tests.conftest import MEMBER_ID, bot_process_env, start_bot_process
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import MEMBER_ID, bot_process_env, free_port, start_bot_process
 
 
 async def test_webhook_mode_checks_the_secret_and_answers(bot_settings: Settings, embedder, fake_api) -> None:
