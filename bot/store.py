@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -327,7 +326,7 @@ class Store:
                           restored=restored, abstained=abstained, confidence=float(confidence),
                           latency_ms=float(latency_ms), faq_id=faq_id,
                           top_doc_id=top.get("doc_id"), top_title=top.get("title"),
-                          results=json.loads(json.dumps(list(results), ensure_ascii=False)))
+                          results=[dict(r) for r in results])
         with self._session.begin() as s:
             s.add(row)
             s.flush()
