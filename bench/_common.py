@@ -30,9 +30,13 @@ def settings() -> Settings:
     return Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-def embedder() -> Embedder:
+def model_name() -> str:
     s = settings()
-    return Embedder(resolve_model_name(s.embedding_model, ROOT / s.model_cache_dir))
+    return resolve_model_name(s.embedding_model, ROOT / s.model_cache_dir)
+
+
+def embedder() -> Embedder:
+    return Embedder(model_name(), runtime=settings().embedding_runtime)
 
 
 def cache_for(emb: Embedder) -> EmbeddingCache:

@@ -1,4 +1,4 @@
-"""Indexing throughput (passages/s by batch size, nothing cached) and the incremental
+"""Indexing throughput (passages/s by runtime, threads and batch size, nothing cached) and the incremental
 reindex of a 1,000-document knowledge base after one document changes (a fresh
 process, model load included).
 
@@ -13,27 +13,33 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import EVAL, ROOT, embedder, need_eval, settings, table
+from _common import EVAL, ROOT, model_name, need_eval, settings, table
 
 from bot.chunk import Chunker
+from bot.embed import Embedder, Runtime
 from bot.evaluate import load_corpus
-from bot.model import resolve_model_name
+
+# (runtime, threads, batch sizes): the served runtime at every batch size, the rest at the default.
+SETTINGS: tuple[tuple[Runtime, int, tuple[int, ...]], ...] = (
+    ("onnx", 2, (8, 16, 32)), ("onnx", 1, (16,)), ("torch", 2, (8, 16, 32)), ("torch", 1, (16,)))
 
 
 def throughput(rows: list[list[object]]) -> None:
-    emb = embedder()
+    name = model_name()
     s = settings()
     chunker = Chunker(s.chunk_words, s.chunk_overlap)
     docs = load_corpus(EVAL / "alqac2022" / "corpus.jsonl")[:150]
     texts = [c.index_text for d in docs for c in chunker.split(d.doc_id, d.title, d.text)][:200]
-    tokens = sum(emb.count_tokens(t) for t in texts) / len(texts)
-    emb.encode_passages(texts[:16])  # warm-up
-    for batch in (8, 16, 32):
-        started = time.perf_counter()
-        emb.encode_passages(texts, batch_size=batch)
-        seconds = time.perf_counter() - started
-        rows.append([f"embed {len(texts)} passages (avg {tokens:.0f} tokens), batch {batch}",
-                     f"{len(texts) / seconds:.1f} passages/s"])
+    for runtime, threads, batches in SETTINGS:
+        emb = Embedder(name, threads=threads, runtime=runtime)
+        tokens = sum(emb.count_tokens(t) for t in texts) / len(texts)
+        emb.encode_passages(texts[:16])  # warm-up
+        for batch in batches:
+            started = time.perf_counter()
+            emb.encode_passages(texts, batch_size=batch)
+            seconds = time.perf_counter() - started
+            rows.append([f"embed {len(texts)} passages (avg {tokens:.0f} tokens): {runtime}, {threads} thread(s), "
+                         f"batch {batch}", f"{len(texts) / seconds:.1f} passages/s"])
 
 
 REINDEX = """
@@ -57,7 +63,7 @@ def incremental(rows: list[list[object]]) -> None:
         for doc in docs:
             name = doc.doc_id.replace("/", "_").replace("|", "_")
             (kb / f"{name}.md").write_text(f"---\ntitle: {doc.title}\n---\n{doc.text}\n", encoding="utf-8")
-        model = resolve_model_name(settings().embedding_model, ROOT / settings().model_cache_dir)
+        model = model_name()
         code = REINDEX.format(bench=str(ROOT / "bench"), kb=str(kb), idx=str(idx), cache=str(Path(tmp) / "cache"),
                               model=model)
 

@@ -1,21 +1,24 @@
 """Query latency at alqac2022 size (model loaded, one question at a time), with where
-the time goes, and peak memory of that process.
+the time goes, for both embedding runtimes (ONNX Runtime is what the default model is
+served with; PyTorch is the sentence-transformers path other models take).
 
     .venv/bin/python bench/bench_latency.py
 """
 
 from __future__ import annotations
 
-import resource
 import time
 
 import numpy as np
-from _common import EVAL, embedder, eval_index, need_eval, settings, table
+from _common import EVAL, embedder, eval_index, model_name, need_eval, settings, table
 
 from bot.abbrev import Abbreviations
 from bot.answer import Answerer
+from bot.embed import Embedder
 from bot.evaluate import load_questions
+from bot.index import KnowledgeIndex
 from bot.retrieve import Retriever
+from bot.settings import Settings
 
 
 def pct(values: list[float], q: float) -> float:
@@ -25,11 +28,21 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     need_eval()
     s = settings()
-    emb = embedder()
-    index = eval_index("alqac2022", emb)
+    served = embedder()
+    index = eval_index("alqac2022", served)
+    rows = []
+    for runtime in ("onnx", "torch"):
+        emb = served if served.runtime == runtime else Embedder(model_name(), runtime=runtime)
+        rows += measure(emb, index, s)
+    print(f"alqac2022: {len(index.documents)} documents, {len(index.chunks)} passages; "
+          f"served runtime: {served.runtime}\n")
+    print(table(["runtime", "questions", "step", "n", "p50 ms", "p95 ms"], rows))
+
+
+def measure(emb: Embedder, index: KnowledgeIndex, s: Settings) -> list[list[object]]:
     retriever = Retriever(index, emb, Abbreviations(), s.fusion, s.dense_weight)
     answerer = Answerer(retriever, s.abstain_threshold, s.top_k)
-    rows = []
+    rows: list[list[object]] = []
     for strip in (False, True):
         questions = [q.question for q in load_questions(EVAL / "alqac2022" / "questions.jsonl", strip)]
         for q in questions[:10]:  # warm-up
@@ -50,12 +63,8 @@ def main() -> None:
         label = "stripped" if strip else "as given"
         for name, values in (("query encode only", encode), ("search (retrieve)", search),
                              ("full answer (search + highlight)", answer)):
-            rows.append([label, name, len(values), f"{pct(values, 50):.1f}", f"{pct(values, 95):.1f}"])
-    print(f"alqac2022: {len(index.documents)} documents, {len(index.chunks)} passages; "
-          f"bf16 autocast: {emb.bf16}\n")
-    print(table(["questions", "step", "n", "p50 ms", "p95 ms"], rows))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS of this process (model + alqac2022 index + queries): {peak:.0f} MB")
+            rows.append([emb.runtime, label, name, len(values), f"{pct(values, 50):.1f}", f"{pct(values, 95):.1f}"])
+    return rows
 
 
 if __name__ == "__main__":

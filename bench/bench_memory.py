@@ -1,5 +1,6 @@
 """Peak memory (RSS) of a fresh process that loads the model and the alqac2022 index
-and answers questions, and of one that embeds passages in batches.
+and answers questions (with each embedding runtime), and of one that embeds passages
+in batches.
 
     .venv/bin/python bench/bench_memory.py
 """
@@ -27,14 +28,15 @@ IndexBuilder(__import__('pathlib').Path({out!r}), emb, Chunker(s.chunk_words, s.
 
 QUERY = """
 import resource, sys; sys.path.insert(0, {bench!r})
-from _common import embedder, EVAL
+from _common import model_name, EVAL
 from pathlib import Path
 from bot.answer import Answerer
+from bot.embed import Embedder
 from bot.evaluate import load_questions
 from bot.index import KnowledgeIndex
 from bot.retrieve import Retriever
 index = KnowledgeIndex.load_current(Path({out!r}))
-answerer = Answerer(Retriever(index, embedder()), 0.5)
+answerer = Answerer(Retriever(index, Embedder(model_name(), runtime={runtime!r})), 0.5)
 for q in load_questions(EVAL / 'alqac2022' / 'questions.jsonl', {strip})[:100]:
     answerer.ask(q.question)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -62,12 +64,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-c", BUILD.format(bench=bench, out=tmp)], check=True,
                        capture_output=True)
-        for strip in (False, True):
-            rows.append([f"load model + alqac2022 index, 100 questions ({'stripped' if strip else 'as given'})",
-                         f"{run(QUERY.format(bench=bench, out=tmp, strip=strip)):.0f}"])
+        for runtime in ("onnx", "torch"):
+            for strip in (False, True):
+                rows.append([f"{runtime}: load model + alqac2022 index, 100 questions "
+                             f"({'stripped' if strip else 'as given'})",
+                             f"{run(QUERY.format(bench=bench, out=tmp, strip=strip, runtime=runtime)):.0f}"])
     for batch in (8, 16, 32):
         peak = run(EMBED.format(bench=bench, batch=batch))
-        rows.append([f"embed 128 alqac2022 articles, batch {batch}", f"{peak:.0f}"])
+        rows.append([f"onnx: embed 128 alqac2022 articles, batch {batch}", f"{peak:.0f}"])
     print(table(["process", "peak RSS MB"], rows))
     print(f"\n(eval data: {EVAL})")
 

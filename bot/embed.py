@@ -1,30 +1,56 @@
-"""Dense embeddings: a thin wrapper over sentence-transformers plus a cache by text hash.
+"""Dense embeddings: the model behind the index, plus a cache by text hash.
 
-Embedding is the slowest step of indexing (the model's compute on two cores), so every
-vector is cached by the hash of (model, kind, text): reindexing after a one-document
-change, or evaluating the same corpus twice, embeds only what is new.
+Two runtimes, chosen by :class:`Embedder`:
+
+* **ONNX Runtime** for a folder that ``hoidoan model install`` built (the default model):
+  its ``onnx/encoder.onnx`` holds the transformer layers, and the word-embedding table is
+  read from ``model.safetensors`` by memory map, so the weights exist once on disk and only
+  the rows of tokens actually used reach memory. On these 2-core CPUs a question encodes
+  about 3x faster than with PyTorch (bench/bench_latency.py prints both), the vectors agree
+  to cosine >= 0.9999 (checked at install) and torch is never imported.
+* **sentence-transformers** (PyTorch) for any other model name or folder, or when
+  ``HOIDOAN_EMBEDDING_RUNTIME=torch``.
+
+Embedding is also the slowest step of indexing, so every passage vector is cached by the
+hash of (model, text): reindexing after a one-document change, or evaluating the same
+corpus twice, embeds only what is new.
 
 Example::
 
     >>> emb = Embedder(".cache/models/multilingual-e5-small-q4")  # doctest: +SKIP
-    >>> emb.encode_queries(["kết nạp đoàn viên"]).shape  # doctest: +SKIP
-    (1, 384)
+    >>> emb.runtime, emb.encode_queries(["kết nạp đoàn viên"]).shape  # doctest: +SKIP
+    ('onnx', (1, 384))
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import sqlite3
+import struct
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+Runtime = Literal["auto", "onnx", "torch"]
+ONNX_FILE = "onnx/encoder.onnx"  # inputs_embeds + attention_mask -> last_hidden_state
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def cpu_has_bf16() -> bool:
@@ -36,45 +62,29 @@ def cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def _prompts_for(model: object) -> tuple[str, str]:
-    prompts = (model.get("prompts") if isinstance(model, dict) else getattr(model, "prompts", {})) or {}
-    query = prompts.get("query", "")
-    passage = prompts.get("passage", prompts.get("document", ""))
-    return query, passage
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def plain_layout(folder: Path) -> dict[str, object] | None:
-    """Settings of a local sentence-transformers folder laid out as Transformer -> mean
-    Pooling [-> Normalize] (e5 and most embedding models), or None for anything else."""
-    try:
-        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
-        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
-        if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]) \
-                or modules[0].get("path", "") != "":
-            return None
-        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
-        if not pooling.get("pooling_mode_mean_tokens") or any(
-                v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):
-            return None
-        st_config = folder / "config_sentence_transformers.json"
-        prompts = json.loads(st_config.read_text(encoding="utf-8")).get("prompts", {}) if st_config.exists() else {}
-        bert_config = folder / "sentence_bert_config.json"
-        max_length = json.loads(bert_config.read_text(encoding="utf-8")).get("max_seq_length", 512) \
-            if bert_config.exists() else 512
-    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None
-    return {"prompts": prompts or {}, "max_length": int(max_length or 512)}
+def safetensors_memmap(path: Path, name: str) -> np.ndarray:
+    """One fp32 tensor of a safetensors file, memory-mapped (read-only, nothing copied)."""
+    with path.open("rb") as f:
+        (header_len,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(header_len))
+    info = header[name]
+    if info["dtype"] != "F32":
+        raise ValueError(f"{name} in {path} is {info['dtype']}, expected F32")
+    begin, _end = info["data_offsets"]
+    return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_len + begin, shape=tuple(info["shape"]))
 
 
-def _load_fast_tokenizer(folder: Path, max_length: int) -> object:
+def load_tokenizer(folder: Path, max_length: int) -> object:
     """The model's tokenizer.json through the `tokenizers` library directly: 0.8 s to load
     instead of 2.7 s through transformers' AutoTokenizer (it counts in every reindex)."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    config_path = folder / "tokenizer_config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
-    pad_token = config.get("pad_token") or "<pad>"
+    pad_token = read_json(folder / "tokenizer_config.json").get("pad_token") or "<pad>"
     pad_token = pad_token.get("content", "<pad>") if isinstance(pad_token, dict) else pad_token
     pad_id = tokenizer.token_to_id(pad_token)
     tokenizer.enable_truncation(max_length)
@@ -82,105 +92,134 @@ def _load_fast_tokenizer(folder: Path, max_length: int) -> object:
     return tokenizer
 
 
-class Embedder:
-    """Encode queries and passages with the model's own prompts ("query: ", "passage: ").
+class OnnxEncoder:
+    """The default model's transformer on ONNX Runtime; mean pooling and normalisation in numpy.
 
-    A local folder with the plain layout (the default model's) is run directly with
-    transformers: tokenizer, model, mean pooling, normalisation. That skips importing
-    sentence-transformers (about 170 MB of memory: scipy, scikit-learn, PIL) and its
-    batching machinery (about 5 ms per single question); bench_latency.py and
-    bench_memory.py measure both. Any other model name or folder goes through
-    sentence-transformers.
+    Example::
+
+        >>> enc = OnnxEncoder(Path(".cache/models/multilingual-e5-small-q4"))  # doctest: +SKIP
+        >>> enc.encode(["kết nạp đoàn viên"], "query: ", batch_size=8).shape  # doctest: +SKIP
+        (1, 384)
     """
 
-    def __init__(self, model_name_or_path: str, threads: int | None = None,
-                 bf16: bool | None = None) -> None:
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        self.max_length = int(read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
+        self.tokenizer = load_tokenizer(folder, self.max_length)
+        self.word_embeddings = safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)
+        self.dimension = int(self.word_embeddings.shape[1])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or cpu_count()
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # warnings about unused initialisers are noise
+        self.session = ort.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+        prompts = read_json(folder / "config_sentence_transformers.json").get("prompts") or {}
+        self.query_prompt = prompts.get("query", "")
+        self.passage_prompt = prompts.get("passage", prompts.get("document", ""))
+
+    def encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+        out = []
+        for start in range(0, len(texts), batch_size):
+            encoded = self.tokenizer.encode_batch([prompt + t for t in texts[start : start + batch_size]])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
+            hidden = self.session.run(None, {"inputs_embeds": self.word_embeddings[ids],
+                                             "attention_mask": mask.astype(np.int64)})[0]
+            pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+            out.append(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
+        return np.concatenate(out).astype(np.float32, copy=False)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text).ids)
+
+
+class TorchEncoder:
+    """Any sentence-transformers model (hub name or folder) on PyTorch.
+
+    Example::
+
+        >>> enc = TorchEncoder("intfloat/multilingual-e5-small")  # doctest: +SKIP
+        >>> enc.encode(["kết nạp đoàn viên"], "query: ", batch_size=8).shape  # doctest: +SKIP
+        (1, 384)
+    """
+
+    def __init__(self, model_name_or_path: str, threads: int | None = None, bf16: bool | None = None) -> None:
         import torch
         import transformers
+        from sentence_transformers import SentenceTransformer
 
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()  # "Loading weights" bars in every log
+        # Set explicitly: FAISS shares torch's OpenMP runtime and bot/dense.py limits it to
+        # one thread, which torch would otherwise inherit on the importing thread.
+        torch.set_num_threads(threads or cpu_count())
         # bf16 autocast: ~20% faster on CPUs with native bf16, cosine >= 0.9999 to fp32.
         self.bf16 = cpu_has_bf16() if bf16 is None else bf16
-        if threads:
-            torch.set_num_threads(threads)
+        self.model = SentenceTransformer(model_name_or_path, device="cpu")
+        self.model.eval()
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim() or 0)
+        prompts = getattr(self.model, "prompts", {}) or {}
+        self.query_prompt = prompts.get("query", "")
+        self.passage_prompt = prompts.get("passage", prompts.get("document", ""))
+
+    def encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+        import torch
+
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
+        with autocast:  # the prompt goes through ST: some models keep it out of the pooling
+            vectors = self.model.encode(list(texts), prompt=prompt or None, batch_size=batch_size,
+                                        normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text)["input_ids"])
+
+
+class Embedder:
+    """Encode queries and passages with the model's own prompts ("query: ", "passage: ").
+
+    ``runtime="auto"`` takes ONNX Runtime where the folder has the exported encoder and
+    sentence-transformers otherwise; "onnx" insists on the former, "torch" on the latter.
+    """
+
+    def __init__(self, model_name_or_path: str, threads: int | None = None, runtime: Runtime = "auto") -> None:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         folder = Path(model_name_or_path)
         if folder.exists():
             # A local folder must never trigger a hub call (offline deployments).
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        layout = plain_layout(folder) if folder.is_dir() else None
+        has_onnx = (folder / ONNX_FILE).is_file()
+        if runtime == "onnx" and not has_onnx:
+            raise RuntimeError(f"HOIDOAN_EMBEDDING_RUNTIME=onnx but {folder / ONNX_FILE} does not exist "
+                               "(run `hoidoan model install`, or use runtime auto or torch)")
         self.name = model_name_or_path
-        self.model: object | None = None
+        self.runtime: Literal["onnx", "torch"] = "onnx" if has_onnx and runtime != "torch" else "torch"
         try:
-            if layout is not None:
-                from transformers import AutoModel
-
-                self._tokenizer = _load_fast_tokenizer(folder, int(layout["max_length"]))  # type: ignore[call-overload]
-                self.transformer = AutoModel.from_pretrained(folder).eval()
-                self.max_length = int(layout["max_length"])  # type: ignore[call-overload]
-                self.dimension = int(self.transformer.config.hidden_size)
-                self.query_prompt, self.passage_prompt = _prompts_for(layout)
-            else:
-                from sentence_transformers import SentenceTransformer
-
-                self.model = SentenceTransformer(model_name_or_path, device="cpu")
-                self.model.eval()
-                get_dim = getattr(self.model, "get_embedding_dimension", None) or \
-                    self.model.get_sentence_embedding_dimension
-                self.dimension = int(get_dim() or 0)
-                self.query_prompt, self.passage_prompt = _prompts_for(self.model)
+            self.encoder: OnnxEncoder | TorchEncoder = (
+                OnnxEncoder(folder, threads) if self.runtime == "onnx" else TorchEncoder(model_name_or_path, threads))
         except Exception as err:  # the libraries raise many kinds here
             raise RuntimeError(f"cannot load embedding model {model_name_or_path!r}: {err}") from err
-        self._lock = threading.Lock()
-
-    def _encode_direct(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
-        import torch
-
-        out = []
-        with self._lock, torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            for start in range(0, len(texts), batch_size):
-                encoded = self._tokenizer.encode_batch([prompt + t for t in texts[start:start + batch_size]])
-                ids = torch.tensor([e.ids for e in encoded])
-                attention = torch.tensor([e.attention_mask for e in encoded])
-                hidden = self.transformer(input_ids=ids, attention_mask=attention).last_hidden_state
-                mask = attention.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-                out.append(torch.nn.functional.normalize(pooled.float(), dim=-1).numpy())
-        return np.concatenate(out).astype(np.float32, copy=False)
+        self.dimension = self.encoder.dimension
+        self._lock = threading.Lock()  # the runtimes use every core already; parallel calls only thrash
 
     def _encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if self.model is None:
-            return self._encode_direct(list(texts), prompt, batch_size)
-        import contextlib
-
-        import torch
-
-        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
-        with self._lock, autocast:  # torch uses all cores already; parallel calls only thrash
-            vectors = self.model.encode(  # type: ignore[attr-defined]
-                list(texts),
-                prompt=prompt or None,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vectors, dtype=np.float32)
+        with self._lock:
+            return self.encoder.encode(list(texts), prompt, batch_size)
 
     def count_tokens(self, text: str) -> int:
-        if self.model is None:
-            return len(self._tokenizer.encode(text).ids)
-        return len(self.model.tokenizer(text)["input_ids"])  # type: ignore[attr-defined]
+        return self.encoder.count_tokens(text)
 
     def encode_queries(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        return self._encode(texts, self.query_prompt, batch_size)
+        return self._encode(texts, self.encoder.query_prompt, batch_size)
 
     def encode_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, batch_size)
+        return self._encode(texts, self.encoder.passage_prompt, batch_size)
 
 
 class EmbeddingCache:

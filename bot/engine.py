@@ -105,7 +105,7 @@ class Engine:
             if self._embedder is None:
                 name = resolve_model_name(self.settings.embedding_model, self.settings.model_cache_dir)
                 log.info("Loading embedding model %s", name)
-                self._embedder = Embedder(name)
+                self._embedder = Embedder(name, runtime=self.settings.embedding_runtime)
             return self._embedder
 
     def chunker(self) -> Chunker:

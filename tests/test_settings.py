@@ -15,7 +15,8 @@ def test_admin_ids_from_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(("name", "value"), [("HOIDOAN_DENSE_WEIGHT", "1.5"), ("HOIDOAN_FUSION", "max"),
-                                             ("HOIDOAN_EMBEDDING_MODEL", " ")])
+                                             ("HOIDOAN_EMBEDDING_MODEL", " "),
+                                             ("HOIDOAN_EMBEDDING_RUNTIME", "gpu")])
 def test_wrong_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):

@@ -1,0 +1,89 @@
+"""The two embedding runtimes: ONNX Runtime (the default model) and sentence-transformers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.embed import ONNX_FILE, Embedder, EmbeddingCache, safetensors_memmap
+from tests.conftest import ROOT
+
+QUESTIONS = ["kết nạp đoàn viên", "ket nap doan vien may tuoi",
+             "Ban Chấp hành Chi đoàn nhiệm kỳ 2022 - 2024 gồm bao nhiêu đồng chí và ai là Bí thư?"]
+
+
+def test_default_model_is_served_by_onnx_runtime(embedder: Embedder) -> None:
+    assert embedder.runtime == "onnx"
+    vectors = embedder.encode_queries(QUESTIONS)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.encode_queries([]).shape == (0, 384)
+
+
+def test_padding_does_not_change_a_vector(embedder: Embedder) -> None:
+    batched = embedder.encode_queries(QUESTIONS)
+    alone = np.vstack([embedder.encode_queries([q]) for q in QUESTIONS])
+    assert np.min(np.sum(batched * alone, axis=1)) > 0.99999
+
+
+def test_query_and_passage_prompts_differ(embedder: Embedder) -> None:
+    query = embedder.encode_queries([QUESTIONS[0]])[0]
+    passage = embedder.encode_passages([QUESTIONS[0]])[0]
+    assert 0.8 < float(query @ passage) < 0.9999
+
+
+def test_torch_runtime_gives_the_same_vectors(embedder: Embedder, model_path: Path) -> None:
+    torch_embedder = Embedder(str(model_path), runtime="torch")
+    assert torch_embedder.runtime == "torch"
+    for encode in ("encode_queries", "encode_passages"):
+        onnx_vectors = getattr(embedder, encode)(QUESTIONS)
+        torch_vectors = getattr(torch_embedder, encode)(QUESTIONS)
+        assert np.min(np.sum(onnx_vectors * torch_vectors, axis=1)) > 0.9999
+    assert torch_embedder.count_tokens(QUESTIONS[2]) == embedder.count_tokens(QUESTIONS[2])
+
+
+def _folder_without_onnx(model_path: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for item in model_path.iterdir():
+        if item.name != Path(ONNX_FILE).parent.name:
+            (folder / item.name).symlink_to(item)
+    return folder
+
+
+def test_a_folder_without_the_onnx_encoder_falls_back_to_torch(model_path: Path, tmp_path: Path) -> None:
+    folder = _folder_without_onnx(model_path, tmp_path)
+    assert Embedder(str(folder)).runtime == "torch"
+    with pytest.raises(RuntimeError, match="HOIDOAN_EMBEDDING_RUNTIME=onnx"):
+        Embedder(str(folder), runtime="onnx")
+
+
+def test_onnx_runtime_never_imports_torch(model_path: Path) -> None:
+    code = ("import sys; from bot.embed import Embedder; e = Embedder(sys.argv[1]); "
+            "e.encode_passages(['Đoàn viên']); print(e.runtime, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(model_path)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120, check=True)
+    assert out.stdout.split() == ["onnx", "False"]
+
+
+def test_safetensors_memmap_reads_a_tensor_without_copying(tmp_path: Path) -> None:
+    from safetensors.numpy import save_file
+
+    table = np.arange(12, dtype=np.float32).reshape(4, 3)
+    save_file({"bias": np.ones(2, dtype=np.float32), "table": table}, str(tmp_path / "m.safetensors"))
+    mapped = safetensors_memmap(tmp_path / "m.safetensors", "table")
+    assert isinstance(mapped, np.memmap) and np.array_equal(mapped[[3, 0]], table[[3, 0]])
+
+
+def test_embedding_cache_round_trip(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "c.sqlite", 3)
+    key = EmbeddingCache.key("m", "Đoàn viên")
+    assert key != EmbeddingCache.key("other-model", "Đoàn viên")
+    cache.put_many({key: np.array([1, 2, 3], dtype=np.float32)})
+    assert cache.get_many([key, "missing"])[key].tolist() == [1.0, 2.0, 3.0]
+    assert "missing" not in cache.get_many([key, "missing"])
+    cache.close()
