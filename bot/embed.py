@@ -78,18 +78,34 @@ def safetensors_memmap(path: Path, name: str) -> np.ndarray:
     return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_len + begin, shape=tuple(info["shape"]))
 
 
-def load_tokenizer(folder: Path, max_length: int) -> object:
-    """The model's tokenizer.json through the `tokenizers` library directly: 0.8 s to load
-    instead of 2.7 s through transformers' AutoTokenizer (it counts in every reindex)."""
+def load_tokenizer(folder: Path, max_length: int) -> tuple[object, int]:
+    """The model's tokenizer.json through the `tokenizers` library directly (0.8 s to load
+    instead of 2.7 s through transformers' AutoTokenizer), truncating, and its pad id."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     pad_token = read_json(folder / "tokenizer_config.json").get("pad_token") or "<pad>"
     pad_token = pad_token.get("content", "<pad>") if isinstance(pad_token, dict) else pad_token
-    pad_id = tokenizer.token_to_id(pad_token)
     tokenizer.enable_truncation(max_length)
-    tokenizer.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=pad_token)
-    return tokenizer
+    return tokenizer, tokenizer.token_to_id(pad_token) or 0
+
+
+def batches_by_length(lengths: Sequence[int], batch_size: int, budget: int) -> list[list[int]]:
+    """Indexes grouped shortest first, so a batch pads little (twice the throughput on
+    mixed passages), each batch within ``batch_size`` rows and rows x longest² <= budget.
+
+    >>> batches_by_length([300, 5, 512, 7], batch_size=2, budget=2 * 300 * 300)
+    [[1, 3], [0], [2]]
+    """
+    batches: list[list[int]] = []
+    rows: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        width = lengths[i]  # the longest so far: rows come shortest first
+        if rows and (len(rows) == batch_size or (len(rows) + 1) * width * width > budget):
+            batches.append(rows)
+            rows = []
+        rows.append(i)
+    return [*batches, rows] if rows else batches
 
 
 class OnnxEncoder:
@@ -102,11 +118,16 @@ class OnnxEncoder:
         (1, 384)
     """
 
+    # ONNX Runtime materialises each layer's attention matrices (rows x 12 heads x tokens²
+    # floats, several alive at once) where torch's fused attention does not: without a cap,
+    # 16 texts of 512 tokens peak at 1.6 GB. Measured by bench/bench_memory.py.
+    ATTENTION_BUDGET = 4 * 512 * 512
+
     def __init__(self, folder: Path, threads: int | None = None) -> None:
         import onnxruntime as ort
 
         self.max_length = int(read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
-        self.tokenizer = load_tokenizer(folder, self.max_length)
+        self.tokenizer, self.pad_id = load_tokenizer(folder, self.max_length)
         self.word_embeddings = safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)
         self.dimension = int(self.word_embeddings.shape[1])
         options = ort.SessionOptions()
@@ -119,16 +140,20 @@ class OnnxEncoder:
         self.passage_prompt = prompts.get("passage", prompts.get("document", ""))
 
     def encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
-        out = []
-        for start in range(0, len(texts), batch_size):
-            encoded = self.tokenizer.encode_batch([prompt + t for t in texts[start : start + batch_size]])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
-            hidden = self.session.run(None, {"inputs_embeds": self.word_embeddings[ids],
-                                             "attention_mask": mask.astype(np.int64)})[0]
-            pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
-            out.append(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
-        return np.concatenate(out).astype(np.float32, copy=False)
+        tokens = [e.ids for e in self.tokenizer.encode_batch([prompt + t for t in texts])]
+        out = np.empty((len(tokens), self.dimension), dtype=np.float32)
+        for rows in batches_by_length([len(t) for t in tokens], batch_size, self.ATTENTION_BUDGET):
+            width = max(len(tokens[i]) for i in rows)
+            ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, : len(tokens[i])] = tokens[i]
+                mask[r, : len(tokens[i])] = 1
+            hidden = self.session.run(None, {"inputs_embeds": self.word_embeddings[ids], "attention_mask": mask})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(1) / weights.sum(1)
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text).ids)

@@ -249,7 +249,9 @@ def export_onnx(model_dir: Path) -> Path:
 
     transformers.logging.set_verbosity_error()  # else a load report lists the unused pooler weights
     transformers.logging.disable_progress_bar()
-    bert = AutoModel.from_pretrained(model_dir, add_pooling_layer=False).eval()
+    # Eager attention exports as plain MatMul/Softmax, which ONNX Runtime runs ~20% faster
+    # on batches than the graph traced from torch's fused SDPA (measured; same vectors).
+    bert = AutoModel.from_pretrained(model_dir, add_pooling_layer=False, attn_implementation="eager").eval()
 
     class Encoder(torch.nn.Module):
         def __init__(self) -> None:

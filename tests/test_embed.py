@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embed import ONNX_FILE, Embedder, EmbeddingCache, safetensors_memmap
+from bot.embed import ONNX_FILE, Embedder, EmbeddingCache, batches_by_length, safetensors_memmap
 from tests.conftest import ROOT
 
 QUESTIONS = ["kết nạp đoàn viên", "ket nap doan vien may tuoi",
@@ -28,6 +28,18 @@ def test_padding_does_not_change_a_vector(embedder: Embedder) -> None:
     batched = embedder.encode_queries(QUESTIONS)
     alone = np.vstack([embedder.encode_queries([q]) for q in QUESTIONS])
     assert np.min(np.sum(batched * alone, axis=1)) > 0.99999
+
+
+def test_batches_group_similar_lengths_within_the_attention_budget() -> None:
+    lengths = [512, 5, 300, 512, 7, 512, 9, 512, 512, 300]
+    budget = 4 * 512 * 512
+    batches = batches_by_length(lengths, batch_size=3, budget=budget)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))  # each text once
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(flat)  # shortest first: little padding
+    assert all(len(b) <= 3 and len(b) * max(lengths[i] for i in b) ** 2 <= budget for b in batches)
+    assert batches_by_length([600], batch_size=3, budget=budget) == [[0]]  # a long text still gets a batch
+    assert batches_by_length([], batch_size=3, budget=budget) == []
 
 
 def test_query_and_passage_prompts_differ(embedder: Embedder) -> None:
