@@ -40,6 +40,11 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+
+class ModelError(RuntimeError):
+    """The embedding model could not be provisioned or loaded (the CLI prints it in one line)."""
+
+
 Runtime = Literal["auto", "onnx", "torch"]
 ONNX_FILE = "onnx/encoder.onnx"  # inputs_embeds + attention_mask -> last_hidden_state
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -219,7 +224,7 @@ class Embedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         has_onnx = (folder / ONNX_FILE).is_file()
         if runtime == "onnx" and not has_onnx:
-            raise RuntimeError(f"HOIDOAN_EMBEDDING_RUNTIME=onnx but {folder / ONNX_FILE} does not exist "
+            raise ModelError(f"HOIDOAN_EMBEDDING_RUNTIME=onnx but {folder / ONNX_FILE} does not exist "
                                "(run `hoidoan model install`, or use runtime auto or torch)")
         self.name = model_name_or_path
         self.runtime: Literal["onnx", "torch"] = "onnx" if has_onnx and runtime != "torch" else "torch"
@@ -227,7 +232,7 @@ class Embedder:
             self.encoder: OnnxEncoder | TorchEncoder = (
                 OnnxEncoder(folder, threads) if self.runtime == "onnx" else TorchEncoder(model_name_or_path, threads))
         except Exception as err:  # the libraries raise many kinds here
-            raise RuntimeError(f"cannot load embedding model {model_name_or_path!r}: {err}") from err
+            raise ModelError(f"cannot load embedding model {model_name_or_path!r}: {err}") from err
         self.dimension = self.encoder.dimension
         self._lock = threading.Lock()  # the runtimes use every core already; parallel calls only thrash
 
@@ -243,7 +248,7 @@ class Embedder:
     def encode_queries(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         return self._encode(texts, self.encoder.query_prompt, batch_size)
 
-    def encode_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+    def encode_passages(self, texts: Sequence[str], batch_size: int = 8) -> np.ndarray:
         return self._encode(texts, self.encoder.passage_prompt, batch_size)
 
 
@@ -294,7 +299,7 @@ def embed_passages_cached(
     embedder: Embedder,
     cache: EmbeddingCache | None,
     texts: Sequence[str],
-    batch_size: int = 16,
+    batch_size: int = 8,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Embed passages, reusing cached vectors; return (vectors, number newly embedded)."""

@@ -150,7 +150,7 @@ class IndexBuilder:
     """Turns documents into a new published index version, reusing what it can."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, chunker: Chunker,
-                 cache: EmbeddingCache | None = None, batch_size: int = 16) -> None:
+                 cache: EmbeddingCache | None = None, batch_size: int = 8) -> None:
         self.index_dir = index_dir
         self.embedder = embedder
         self.chunker = chunker

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embed import ONNX_FILE, Embedder
+from bot.embed import ONNX_FILE, Embedder, ModelError
 from bot.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ TOKENIZER = (
 MODEL_DIR_NAME = DEFAULT_MODEL.split("/")[-1]
 QK = 32
 BUILD_VERSION = 2  # 2: adds onnx/encoder.onnx
-
-
-class ModelError(RuntimeError):
-    """The model could not be provisioned or loaded."""
 
 
 @dataclass(frozen=True)

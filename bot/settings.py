@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     # auto: ONNX Runtime where the model folder has the exported encoder (the default model),
     # sentence-transformers on PyTorch otherwise; see bot/embed.py.
     embedding_runtime: Literal["auto", "onnx", "torch"] = "auto"
-    embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 16
+    # Measured (bench/bench_indexing.py): with ONNX Runtime 8 > 16 > 32 passages/s in each of three
+    # runs, and a member asking during a reindex waits for one batch at most.
+    embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 8
     max_file_mb: Annotated[float, Field(gt=0, le=2000)] = 20.0
 
     # --- chunking (chosen by measurement, see bench/bench_chunking.py) -------------------

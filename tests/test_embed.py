@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embed import ONNX_FILE, Embedder, EmbeddingCache, batches_by_length, safetensors_memmap
+from bot.embed import ONNX_FILE, Embedder, EmbeddingCache, ModelError, batches_by_length, safetensors_memmap
 from tests.conftest import ROOT
 
 QUESTIONS = ["kết nạp đoàn viên", "ket nap doan vien may tuoi",
@@ -70,7 +70,7 @@ def _folder_without_onnx(model_path: Path, tmp_path: Path) -> Path:
 def test_a_folder_without_the_onnx_encoder_falls_back_to_torch(model_path: Path, tmp_path: Path) -> None:
     folder = _folder_without_onnx(model_path, tmp_path)
     assert Embedder(str(folder)).runtime == "torch"
-    with pytest.raises(RuntimeError, match="HOIDOAN_EMBEDDING_RUNTIME=onnx"):
+    with pytest.raises(ModelError, match="HOIDOAN_EMBEDDING_RUNTIME=onnx"):
         Embedder(str(folder), runtime="onnx")
 
 
