@@ -20,8 +20,7 @@ ENV PATH=/opt/venv/bin:$PATH
 RUN pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} "torch==2.13.0"
 WORKDIR /src
 # Dependencies first, from pyproject.toml alone: a code change then rebuilds only the
-# layers below (measured: 2 min 18 s instead of 4 min 13 s here) instead of reinstalling
-# every dependency.
+# layers below (measured here: 2 min 18 s, against 4 min 13 s reinstalling everything).
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
       > /tmp/requirements.txt \
