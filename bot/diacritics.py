@@ -123,18 +123,6 @@ class DiacriticRestorer:
             self._candidates = by_folded
         return self._candidates
 
-    def _log_prob(self, prev: str, word: str, total: int) -> float:
-        prev_count = self.unigrams.get(prev, 0) if prev != BOS else 0
-        bigram = self.bigrams.get(f"{prev} {word}", 0)
-        p_bi = bigram / prev_count if prev_count else 0.0
-        p_uni = self.unigrams.get(word, 0) / total
-        p_gen = general_frequencies().get(word, 0.0)
-        following = general_bigrams().get(prev)
-        p_dict = 1.0 / len(following) if following and word in following else 0.0
-        p = (self.bigram_weight * p_bi + self.dictionary_weight * p_dict
-             + self.unigram_weight * p_uni + self.general_weight * p_gen)
-        return math.log(p + 1e-9)
-
     def restore(self, text: str) -> str:
         """Restore diacritics when the text has none; text with any diacritic is kept."""
         if has_diacritics(text):
@@ -144,7 +132,10 @@ class DiacriticRestorer:
         matches = list(WORD.finditer(text))
         if not matches:
             return text
-        # Viterbi over candidates; a syllable with no candidate is kept as typed.
+        general, dictionary = general_frequencies(), general_bigrams()
+        # Viterbi over candidates; a syllable with no candidate is kept as typed. The score
+        # of a step is log(bigram + dictionary bigram + unigram + general frequency), each
+        # weighted; the parts that depend on one word only are computed once per step.
         beams: dict[str, tuple[float, list[str]]] = {BOS: (0.0, [])}
         for match in matches:
             token = match.group(0)
@@ -153,13 +144,20 @@ class DiacriticRestorer:
                 best = max(beams.values(), key=lambda b: b[0])
                 beams = {BOS: (best[0], [*best[1], token])}
                 continue
+            previous = [(prev, score, path, self.unigrams.get(prev, 0) if prev != BOS else 0, dictionary.get(prev))
+                        for prev, (score, path) in beams.items()]
             new_beams: dict[str, tuple[float, list[str]]] = {}
             for option in options:
-                score, path = max(
-                    ((s + self._log_prob(prev, option, total), p) for prev, (s, p) in beams.items()),
-                    key=lambda item: item[0],
-                )
-                new_beams[option] = (score, [*path, option])
+                p_uni = self.unigram_weight * (self.unigrams.get(option, 0) / total)
+                p_gen = self.general_weight * general.get(option, 0.0)
+                best_score, best_path = -math.inf, previous[0][2]
+                for prev, score, path, prev_count, following in previous:
+                    p_bi = self.bigrams.get(f"{prev} {option}", 0) / prev_count if prev_count else 0.0
+                    p_dict = 1.0 / len(following) if following and option in following else 0.0
+                    step = math.log(self.bigram_weight * p_bi + self.dictionary_weight * p_dict + p_uni + p_gen + 1e-9)
+                    if score + step > best_score:  # the first of equal scores wins, as with max()
+                        best_score, best_path = score + step, path
+                new_beams[option] = (best_score, [*best_path, option])
             beams = new_beams
         best_path = max(beams.values(), key=lambda b: b[0])[1]
         out, last = [], 0
