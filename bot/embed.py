@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import sqlite3
 import struct
@@ -37,8 +36,6 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-
-log = logging.getLogger(__name__)
 
 
 class ModelError(RuntimeError):
