@@ -52,8 +52,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     if report.unchanged:
         print(f"Index is up to date: {report.documents} documents, {report.chunks} passages "
               f"({settings.index_dir / report.version})")
-        for problem in result.problems:
-            print(f"  skipped {problem.path}: {problem.reason}")
+        _print_problems(result)
         return 0
     print(f"Indexed {report.documents} documents, {report.chunks} passages "
           f"({report.embedded} embedded, {report.chunks - report.embedded} reused) "
@@ -62,9 +61,18 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         if ids:
             more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
             print(f"  {label}: {', '.join(ids[:10])}{more}")
-    for problem in result.problems:
-        print(f"  skipped {problem.path}: {problem.reason}")
+    _print_problems(result)
     return 0
+
+
+def _print_problems(result: object) -> None:
+    """Every file not indexed, and every indexed file that reads wrong (in Vietnamese too)."""
+    for problem in result.problems:  # type: ignore[attr-defined]
+        print(f"  skipped {problem.path}: {problem.reason} — {messages.read_reason(problem.reason)}")
+    for warning in result.warnings:  # type: ignore[attr-defined]
+        vietnamese = messages.WARNING_GARBLED if "reads wrong" in warning.reason else messages.read_reason(
+            warning.reason)
+        print(f"  warning {warning.path}: {warning.reason} — {vietnamese}")
 
 
 def _engine_with_index(settings: Settings):

@@ -26,10 +26,12 @@ from bot.answer import Answer, Answerer
 from bot.chunk import Chunker
 from bot.embed import Embedder, EmbeddingCache, cache_path_for
 from bot.index import BuildReport, DocInfo, IndexBuilder, IndexNotFound, KnowledgeIndex
-from bot.ingest import Document, IngestError, iter_knowledge_files, load_document
-from bot.library import Library
+from bot.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
+from bot.library import Library, Staged
 from bot.model import resolve_model_name
+from bot.readers import Progress
 from bot.retrieve import Retriever
+from bot.sandbox import ReadCache, SandboxLimits, SandboxReader
 from bot.settings import Settings
 from bot.text import fold
 
@@ -39,13 +41,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class FileProblem:
     path: str
-    reason: str
+    reason: str  # English
 
 
 @dataclass
 class ReindexResult:
     report: BuildReport
-    problems: list[FileProblem] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)  # files not indexed, and why
+    warnings: list[FileProblem] = field(default_factory=list)  # indexed, but the admin should look
 
 
 @dataclass
@@ -56,30 +59,57 @@ class AddResult:
     reindex: ReindexResult
 
 
-def read_knowledge(knowledge_dir: Path, max_mb: float) -> tuple[list[Document], list[FileProblem]]:
-    """Every readable document under the folder, and a reason for each one that is not."""
+def document_warnings(doc: Document) -> list[str]:
+    """What an admin should know about a document that was indexed (English)."""
+    out = list(doc.notes)
+    if doc.garbled:
+        out.append(f"text reads wrong: only {doc.valid_share:.0%} of its words are Vietnamese syllables "
+                   "(an unknown font encoding or a poor scan?)")
+    return out
+
+
+def read_knowledge(knowledge_dir: Path, max_mb: float, reader: SandboxReader | None = None,
+                   cache: ReadCache | None = None, progress: Progress | None = None
+                   ) -> tuple[list[Document], list[FileProblem], list[FileProblem]]:
+    """Every readable document under the folder; a reason for each file that is not; warnings."""
     docs: list[Document] = []
     problems: list[FileProblem] = []
+    warnings: list[FileProblem] = []
     seen_ids: dict[str, str] = {}
-    for path in iter_knowledge_files(knowledge_dir):
-        rel = path.relative_to(knowledge_dir).as_posix()
-        size_mb = path.stat().st_size / 1e6
-        if size_mb > max_mb:
-            problems.append(FileProblem(rel, f"file is {size_mb:.1f} MB, over the {max_mb:g} MB limit"))
-            continue
-        try:
-            doc = load_document(path, knowledge_dir)
-        except IngestError as err:
-            problems.append(FileProblem(rel, str(err)))
-            continue
-        if doc.doc_id in seen_ids:
-            problems.append(FileProblem(rel, f"same id as {seen_ids[doc.doc_id]}"))
-            continue
-        seen_ids[doc.doc_id] = rel
-        docs.append(doc)
+    own_reader = reader is None
+    reader = reader or SandboxReader()
+    try:
+        for path in iter_knowledge_files(knowledge_dir):
+            rel = path.relative_to(knowledge_dir).as_posix()
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                problems.append(FileProblem(rel, f"unsupported file type {path.suffix.lower() or '(none)'}"))
+                continue
+            size_mb = path.stat().st_size / 1e6
+            if size_mb > max_mb:
+                problems.append(FileProblem(rel, f"file is {size_mb:.1f} MB, over the {max_mb:g} MB limit"))
+                continue
+            try:
+                doc = cache.read(path, knowledge_dir, reader, progress) if cache else reader.read(
+                    path, knowledge_dir, progress)
+            except IngestError as err:
+                problems.append(FileProblem(rel, str(err)))
+                continue
+            if doc.doc_id in seen_ids:
+                problems.append(FileProblem(rel, f"same id as {seen_ids[doc.doc_id]}"))
+                continue
+            seen_ids[doc.doc_id] = rel
+            docs.append(doc)
+            warnings.extend(FileProblem(rel, note) for note in document_warnings(doc))
+    finally:
+        if own_reader:
+            reader.close()
+    if cache is not None:
+        cache.prune()
     for problem in problems:
         log.warning("Skipped %s: %s", problem.path, problem.reason)
-    return docs, problems
+    for warning in warnings:
+        log.warning("Indexed %s with a warning: %s", warning.path, warning.reason)
+    return docs, problems, warnings
 
 
 class Engine:
@@ -136,10 +166,24 @@ class Engine:
         return KnowledgeIndex.current_path(self.settings.index_dir) is not None
 
     # --- operations ------------------------------------------------------------------------
-    def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None) -> ReindexResult:
-        """Index the knowledge folder and serve the new version (one build at a time)."""
+    def sandbox_limits(self) -> SandboxLimits:
+        s = self.settings
+        return SandboxLimits(memory_mb=s.read_memory_mb, timeout_seconds=s.read_timeout_seconds,
+                             ocr_max_pages=s.ocr_max_pages, ocr_language=s.ocr_language)
+
+    def read_cache(self) -> ReadCache:
+        return ReadCache(self.settings.cache_dir / "reads")
+
+    def reindex(self, full: bool = False, progress: Callable[[int, int], None] | None = None,
+                read_progress: Progress | None = None) -> ReindexResult:
+        """Index the knowledge folder and serve the new version (one build at a time).
+
+        ``read_progress`` hears of OCR pages while files are read; ``progress`` of passages embedded.
+        """
         with self._build_lock, self.build_guard():
-            docs, problems = read_knowledge(self.settings.knowledge_dir, self.settings.max_file_mb)
+            with SandboxReader(self.sandbox_limits()) as reader:
+                docs, problems, warnings = read_knowledge(self.settings.knowledge_dir, self.settings.max_file_mb,
+                                                          reader, self.read_cache(), read_progress)
             cache = EmbeddingCache(
                 cache_path_for(self.settings.embedding_cache_dir, self.embedder.name),
                 self.embedder.dimension,
@@ -153,7 +197,7 @@ class Engine:
             self.reload()
         if self.on_published is not None and not report.unchanged:
             self.on_published(report)
-        return ReindexResult(report, problems)
+        return ReindexResult(report, problems, warnings)
 
     def reload(self, version: str | None = None) -> bool:
         """Serve ``version`` (default: the published one) if it differs from the one in memory."""
@@ -179,18 +223,37 @@ class Engine:
     def library(self) -> Library:
         return Library(self.settings.knowledge_dir, self.settings.data_dir / "staging")
 
-    def add_document(self, uploaded: Path, filename: str,
-                     progress: Callable[[int, int], None] | None = None) -> AddResult:
-        """Store an uploaded file in the knowledge folder (replacing its old copy) and index it.
+    def stage_upload(self, uploaded: Path, filename: str, read_progress: Progress | None = None) -> Staged:
+        """Read an upload in the sandbox, in staging; :class:`IngestError` if it cannot be read.
 
-        Raises :class:`IngestError` for an unreadable file; nothing changes then.
+        Nothing in the knowledge folder changes: :meth:`add_staged` does that, once the admin
+        has said what to do about files with the same title (``Staged.same_title``).
         """
         titles = {d.path: d.title for d in self.documents() if d.path}
-        with self._build_lock:
-            added = self.library().add(uploaded, filename, titles)
-        result = self.reindex(progress=progress)
-        info = self.retriever.index.documents.get(added.document.doc_id)
-        return AddResult(added.document, info, added.replaced, result)
+        with SandboxReader(self.sandbox_limits()) as reader:
+            return self.library().stage(uploaded, filename,
+                                        lambda path, root: reader.read(path, root, read_progress), titles)
+
+    def add_staged(self, staged: Staged, replace: list[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> AddResult:
+        """Move a staged upload into the knowledge folder (replacing only the file of the same
+        name, and ``replace``) and publish the index; on failure everything is put back."""
+        with self.library().change(staged, remove=replace) as replaced:
+            result = self.reindex(progress=progress)
+            info = self.retriever.index.documents.get(staged.document.doc_id)
+            if info is None:
+                problem = next((p.reason for p in result.problems if p.path == staged.name), "not indexed")
+                raise IngestError(problem)
+        return AddResult(staged.document, info, replaced, result)
+
+    def add_document(self, uploaded: Path, filename: str, progress: Callable[[int, int], None] | None = None,
+                     keep_same_title: bool = True) -> AddResult:
+        """Stage and add in one go (CLI and tests): files with the same title are kept unless told."""
+        staged = self.stage_upload(uploaded, filename)
+        try:
+            return self.add_staged(staged, [] if keep_same_title else staged.same_title, progress)
+        finally:
+            self.library().discard(staged)
 
     def find_documents(self, query: str) -> list[DocInfo]:
         """Documents whose id or file name equals ``query``, else whose title contains it."""
@@ -204,14 +267,17 @@ class Engine:
         return [d for d in docs if folded in fold(d.title)]
 
     def remove_document(self, doc_id: str) -> ReindexResult | None:
-        """Delete a document's file from the knowledge folder and reindex; None if unknown."""
+        """Take a document's file out of the knowledge folder and reindex; None if unknown.
+
+        The file is kept aside until the new index is published, and put back if that fails.
+        """
         doc = next((d for d in self.documents() if d.doc_id == doc_id), None)
         if doc is None or not doc.path:
             return None
-        with self._build_lock:
-            if not self.library().remove(doc.path):
+        with self.library().change(remove=[doc.path]) as removed:
+            if not removed:
                 return None
-        return self.reindex()
+            return self.reindex()
 
     def document_file(self, doc_id: str) -> Path | None:
         """The original file of an indexed document, if it is still in the knowledge folder."""

@@ -67,11 +67,17 @@ class DocInfo:
     content_hash: str
     chunks: int
     path: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    pages: int | None = None
+    ocr_pages: int = 0
+    encoding: str | None = None
 
     @classmethod
     def from_document(cls, doc: Document, chunks: int) -> DocInfo:
         return cls(doc.doc_id, doc.title, doc.source, doc.kind, doc.date, doc.url,
-                   doc.content_hash, chunks, doc.extra.get("path"))
+                   doc.content_hash, chunks, doc.extra.get("path"), doc.number, doc.issuer,
+                   doc.pages, doc.ocr_pages, doc.encoding)
 
 
 @dataclass
@@ -105,8 +111,9 @@ class KnowledgeIndex:
         self.dense = dense
         self.lexical = lexical
         self.restorer = restorer
+        known = set(DocInfo.__dataclass_fields__)
         self.documents: dict[str, DocInfo] = {
-            d["doc_id"]: DocInfo(**d) for d in manifest["documents"]
+            d["doc_id"]: DocInfo(**{k: v for k, v in d.items() if k in known}) for d in manifest["documents"]
         }
         self.chunk_hashes = [c.chunk_hash for c in chunks]
         # Row ranges per document, for grouping and "Điều N" lookups.

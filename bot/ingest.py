@@ -1,14 +1,16 @@
-"""Read union documents (.txt, .md, .html, .pdf, .docx) into clean text plus metadata.
+"""One file in, one :class:`Document` out: read, converted, cleaned, titled and dated.
 
-Parsing is left to well-kept libraries (pypdf, python-docx, trafilatura); this module
-only decides what a document's title, date, kind and source are, and drops web-page
-boilerplate ("Skip to main content", "IMG_9666.jpg") that would otherwise be indexed.
-A file that cannot be read raises :class:`IngestError` with the reason, so the indexer
-can report it and go on with the rest.
+The steps each live in their own module: :mod:`bot.readers` gets the raw text out of
+the container (PDF, DOCX, DOC, RTF, TXT, HTML, pictures; legacy fonts converted),
+:mod:`bot.layout` turns layout lines into paragraphs, :mod:`bot.docmeta` reads the
+title, date, number, issuer and kind as the document states them, and
+:mod:`bot.garble` says whether the result reads as Vietnamese. A file that cannot be
+read raises :class:`IngestError` with the reason (English), so the indexer can report
+it and go on with the rest. Untrusted files go through :mod:`bot.sandbox`, which runs
+this module in a child process with limits.
 
 Example::
 
-    >>> from pathlib import Path
     >>> doc = load_document(Path("knowledge/dai-hoi-chi-doan-so-tttt-ha-nam-2022.txt"))  # doctest: +SKIP
     >>> doc.title[:8], doc.date  # doctest: +SKIP
     ('Đại hội', '2022-04-28')
@@ -20,13 +22,22 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from bot.docmeta import find_date as _find_stated_date
+from bot.docmeta import read_metadata
+from bot.garble import is_garbled, valid_share
+from bot.layout import clean_pages
+from bot.readers import SUPPORTED_SUFFIXES, Progress, ReadError, ReadOptions, read_file
 from bot.text import normalize
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-KINDS = ("article", "resolution", "charter", "announcement", "faq", "law", "guide")
+__all__ = ["KINDS", "SUPPORTED_SUFFIXES", "Document", "IngestError", "clean_text", "doc_id_for", "find_date",
+           "guess_kind", "iter_knowledge_files", "load_document"]
+
+KINDS = ("article", "resolution", "charter", "announcement", "faq", "law", "guide", "plan", "decision",
+         "directive", "report", "letter", "regulation", "minutes", "contract")
+READER_VERSION = 2  # bump when reading changes, so cached reads are redone
 
 
 class IngestError(Exception):
@@ -40,17 +51,34 @@ class Document:
     text: str
     source: str
     kind: str = "article"
-    date: str | None = None  # ISO yyyy-mm-dd
+    date: str | None = None  # ISO yyyy-mm-dd; None: the document states no date
     url: str | None = None
     content_hash: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    number: str | None = None  # "12-KH/ĐTN"
+    issuer: str | None = None
+    pages: int | None = None
+    ocr_pages: int = 0
+    encoding: str | None = None  # legacy encoding converted from ("tcvn3", "vni")
+    valid_share: float = 1.0  # share of words that are Vietnamese syllables
+    notes: list[str] = field(default_factory=list)  # English: what the admin should know
 
     def __post_init__(self) -> None:
         if not self.content_hash:
-            self.content_hash = content_hash(self.title, self.text, self.kind, self.date, self.url)
+            self.content_hash = content_hash(self.title, self.text, self.kind, self.date, self.url,
+                                             self.number, self.issuer)
+
+    @property
+    def garbled(self) -> bool:
+        return is_garbled(self.text)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Document:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})  # type: ignore[arg-type]
 
 
 def content_hash(*parts: str | None) -> str:
@@ -65,67 +93,32 @@ def doc_id_for(relative_path: str) -> str:
     return f"{slug[:48] or 'doc'}-{digest}"
 
 
-# --- boilerplate --------------------------------------------------------------------------
-BOILERPLATE_LINES = re.compile(
-    r"^(skip ribbon commands|skip to main content|skip navigation|turn on more accessible mode"
-    r"|turn off more accessible mode|chia sẻ|share|in bài viết|print|facebook|twitter|zalo"
-    r"|trang chủ|home|tin tức\s*-\s*sự kiện|bản in|gửi email|xem thêm|tags?:?.*|đọc thêm)$",
-    re.IGNORECASE,
-)
-IMAGE_NAME = re.compile(r"\b[\w\-.]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)\b", re.IGNORECASE)
-
-
 def clean_text(text: str) -> str:
     """Normalise and drop boilerplate lines and image file names; keep paragraph breaks."""
-    out: list[str] = []
-    for line in normalize(text).split("\n"):
-        line = " ".join(IMAGE_NAME.sub("", line).split())
-        if BOILERPLATE_LINES.match(line):
-            continue
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
-
-
-# --- dates and kinds ---------------------------------------------------------------------
-DATE_PATTERNS = [
-    re.compile(
-        r"\bngày\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{4})",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
-]
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+    return clean_pages([text], wrapped=False)
 
 
 def find_date(text: str) -> str | None:
-    """The first plausible date written in the text ("ngày 28/4/2022"), as ISO."""
-    head = text[:3000]
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(head):
-            day, month, year = (int(g) for g in match.groups())
-            try:
-                return dt.date(year, month, day).isoformat()
-            except ValueError:
-                continue
-    match = ISO_DATE.search(head)
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups())).isoformat()
-        except ValueError:
-            return None
-    return None
+    """A date stated in a short text ("Hà Nội, ngày 5 tháng 3 năm 2024"), as ISO."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return _find_stated_date(lines, [], lines)
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def parse_date(value: object) -> str | None:
+    """A date a person wrote in front matter: ISO or "28/4/2022"."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    match = ISO_DATE.search(text)
-    if match:
-        return find_date(match.group(0))
+    if (match := ISO_DATE.search(text)):
+        try:
+            return dt.date(*(int(g) for g in match.groups())).isoformat()
+        except ValueError:
+            return None
     return find_date(f"ngày {text}")
 
 
@@ -134,144 +127,25 @@ KIND_HINTS = [
     ("resolution", re.compile(r"\bnghị quyết\b", re.IGNORECASE)),
     ("law", re.compile(r"\b(luật|bộ luật|nghị định|thông tư)\b", re.IGNORECASE)),
     ("guide", re.compile(r"\b(hướng dẫn|quy chế|quy định)\b", re.IGNORECASE)),
-    ("announcement", re.compile(r"\b(thông báo|kế hoạch)\b", re.IGNORECASE)),
+    ("announcement", re.compile(r"\b(thông báo)\b", re.IGNORECASE)),
+    ("plan", re.compile(r"\b(kế hoạch)\b", re.IGNORECASE)),
     ("faq", re.compile(r"\b(hỏi đáp|câu hỏi thường gặp)\b", re.IGNORECASE)),
 ]
 
 
 def guess_kind(title: str) -> str:
+    """A kind from words in a title, for texts that state no document type."""
     for kind, pattern in KIND_HINTS:
         if pattern.search(title):
             return kind
     return "article"
 
 
-# --- front matter ------------------------------------------------------------------------
-FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Simple ``key: value`` front matter (no nesting); the rest of the text."""
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    meta: dict[str, str] = {}
-    for line in match.group(1).splitlines():
-        if ":" in line:
-            key, value = line.split(":", 1)
-            meta[key.strip().lower()] = value.strip().strip("\"'")
-    return meta, text[match.end() :]
-
-
-# --- readers -----------------------------------------------------------------------------
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise IngestError("text is not UTF-8, UTF-16 or Windows-1258")
-
-
-def read_pdf(path: Path) -> tuple[str, dict[str, str]]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise IngestError("PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = reader.metadata or {}
-        title = str(meta.get("/Title") or "")
-    except IngestError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as err:
-        raise IngestError(f"broken PDF ({err.__class__.__name__}: {err})") from err
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise IngestError("PDF has no text layer (scanned images?); OCR it first")
-    return text, {"title": title} if title else {}
-
-
-def read_docx(path: Path) -> tuple[str, dict[str, str]]:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        raise IngestError(f"broken DOCX ({err.__class__.__name__}: {err})") from err
-    except Exception as err:  # zipfile.BadZipFile and lxml errors
-        raise IngestError(f"broken DOCX ({err.__class__.__name__}: {err})") from err
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text.strip() for cell in row.cells))
-    meta = {}
-    if document.core_properties.title:
-        meta["title"] = document.core_properties.title
-    if document.core_properties.created:
-        meta["date"] = document.core_properties.created.date().isoformat()
-    return "\n".join(parts), meta
-
-
-def read_html(path: Path) -> tuple[str, dict[str, str]]:
-    import trafilatura
-    from bs4 import BeautifulSoup
-
-    raw = _decode(path.read_bytes())
-    text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_recall=True)
-    meta: dict[str, str] = {}
-    extracted = trafilatura.extract_metadata(raw)
-    if extracted is not None:
-        if extracted.title:
-            meta["title"] = extracted.title
-        if extracted.date:
-            meta["date"] = extracted.date
-        if extracted.url:
-            meta["url"] = extracted.url
-    if not text:  # very short pages: fall back to all visible text
-        soup = BeautifulSoup(raw, "html.parser")
-        for tag in soup(["script", "style", "nav", "header", "footer"]):
-            tag.decompose()
-        text = soup.get_text("\n")
-        if soup.title and soup.title.string and "title" not in meta:
-            meta["title"] = soup.title.string
-    return text or "", meta
-
-
-def read_text(path: Path) -> tuple[str, dict[str, str]]:
-    meta, body = split_front_matter(_decode(path.read_bytes()))
-    return body, meta
-
-
-READERS = {
-    ".txt": read_text,
-    ".md": read_text,
-    ".html": read_html,
-    ".htm": read_html,
-    ".pdf": read_pdf,
-    ".docx": read_docx,
-}
-
-
-def _title_from_text(text: str, fallback: str) -> str:
-    for line in text.split("\n"):
-        line = line.strip().lstrip("#").strip()
-        if len(line) >= 4:
-            return line[:200]
-    return fallback
-
-
 def _dedupe_title_line(text: str, title: str) -> str:
     """Pages often repeat the title right after it (breadcrumb then heading)."""
-    lines = text.split("\n")
-    seen_title = False
     out = []
-    for line in lines:
+    seen_title = False
+    for line in text.split("\n"):
         if line.strip() == title:
             if seen_title:
                 continue
@@ -280,44 +154,58 @@ def _dedupe_title_line(text: str, title: str) -> str:
     return "\n".join(out)
 
 
-def load_document(path: Path, root: Path | None = None) -> Document:
-    """Read one file into a :class:`Document`; raises :class:`IngestError` on bad input."""
-    suffix = path.suffix.lower()
-    if suffix not in READERS:
-        raise IngestError(f"unsupported file type {suffix or '(none)'}")
+def load_document(path: Path, root: Path | None = None, options: ReadOptions | None = None,
+                  progress: Progress | None = None) -> Document:
+    """Read one file into a :class:`Document` (in this process); :class:`IngestError` on bad input."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type {path.suffix.lower() or '(none)'}")
     try:
-        raw_text, meta = READERS[suffix](path)
-    except IngestError:
-        raise
+        raw = read_file(path, options, progress)
+    except ReadError as err:
+        raise IngestError(str(err)) from err
     except OSError as err:
         raise IngestError(f"cannot read file ({err.strerror or err})") from err
-    text = clean_text(raw_text)
+    except RecursionError as err:
+        raise IngestError("the file is nested too deeply to read") from err
+    text = clean_pages(raw.pages, raw.wrapped)
     if len(text) < 20:
-        raise IngestError("no readable text in the file")
+        reason = "no readable text in the file"
+        raise IngestError(f"{reason} ({'; '.join(raw.notes)})" if raw.notes else reason)
     relative = path.relative_to(root).as_posix() if root else path.name
+    stated = read_metadata(text)
+    front = raw.meta
     fallback_title = path.stem.replace("-", " ").replace("_", " ")
-    title = normalize(meta.get("title") or "").strip() or _title_from_text(text, fallback_title)
+    title = normalize(front.get("title") or "").strip() or stated.title or fallback_title
     text = _dedupe_title_line(text, title)
-    date = parse_date(meta.get("date")) or find_date(text)
-    if date is None:
-        date = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-    kind = (meta.get("kind") or "").strip().lower() or guess_kind(title)
+    date = parse_date(front.get("date")) or stated.date
+    kind = (front.get("kind") or "").strip().lower() or stated.kind or guess_kind(title)
     if kind not in KINDS:
         kind = "article"
     return Document(
-        doc_id=meta.get("id") or doc_id_for(relative),
+        doc_id=front.get("id") or doc_id_for(relative),
         title=title,
         text=text,
-        source=meta.get("url") or relative,
+        source=front.get("url") or relative,
         kind=kind,
         date=date,
-        url=meta.get("url") or None,
+        url=front.get("url") or None,
         extra={"path": relative},
+        number=stated.number,
+        issuer=stated.issuer,
+        pages=raw.page_count,
+        ocr_pages=raw.ocr_pages,
+        encoding=raw.encoding,
+        valid_share=round(valid_share(text), 3),
+        notes=list(raw.notes),
     )
 
 
 def iter_knowledge_files(root: Path) -> list[Path]:
-    """Indexable files under the knowledge folder, sorted; hidden and ``_`` files skipped."""
+    """Files under the knowledge folder that are meant to be read, sorted.
+
+    Hidden and ``_`` files and folders, and README.md, are the folder's own; every other
+    file is listed, so that one of a kind the bot cannot read is reported, not skipped.
+    """
     if not root.is_dir():
         return []
     files = []
@@ -325,6 +213,12 @@ def iter_knowledge_files(root: Path) -> list[Path]:
         rel_parts = path.relative_to(root).parts
         if any(part.startswith((".", "_")) for part in rel_parts):
             continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.name.lower() != "readme.md":
-            files.append(path)
+        if not path.is_file() or path.is_symlink():
+            continue
+        if path.name.lower() == "readme.md" or path.name.lower() in KNOWLEDGE_OWN_FILES:
+            continue
+        files.append(path)
     return files
+
+
+KNOWLEDGE_OWN_FILES = {"abbreviations.tsv"}  # the folder's own settings, not documents

@@ -1,109 +1,168 @@
-"""The knowledge folder as admins see it: add a file (replacing its older copy), remove one.
+"""The knowledge folder as admins see it: stage an upload, add it, remove a file, never lose one.
 
-An upload is parsed in a staging folder first; only a file that reads cleanly is moved
-into ``knowledge/``, so a corrupt upload never costs an indexed document. A new file
-replaces any file with the same name or a document with the same title (no duplicates).
+An upload is read in a staging folder first (in the sandbox); only a file that reads
+cleanly is moved into ``knowledge/``. A new file replaces only the file with the same
+name. Real union files often share a title ("KẾ HOẠCH", three laws called "LUẬT"), so a
+matching title is never a reason to delete: the staged upload lists those files and the
+admin chooses ("Thay thế" / "Giữ cả hai"). A replaced or removed file is moved aside,
+not deleted, until the new index is published; if publishing fails it is put back.
 
 Example::
 
-    >>> lib = Library(Path("knowledge"))  # doctest: +SKIP
-    >>> added = lib.add(Path("/tmp/upload.pdf"), "nghi-quyet-05.pdf")  # doctest: +SKIP
-    >>> added.document.title, added.replaced  # doctest: +SKIP
-    ('Nghị quyết 05', ['nghi-quyet-05.docx'])
+    >>> lib = Library(Path("knowledge"), Path("data/staging"))  # doctest: +SKIP
+    >>> staged = lib.stage(Path("/tmp/upload.pdf"), "nghi-quyet-05.pdf", reader.read)  # doctest: +SKIP
+    >>> staged.same_title  # doctest: +SKIP
+    ['nghi-quyet-05-cu.docx']
+    >>> with lib.change(staged, replace=staged.same_title) as change: ...  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import secrets
 import shutil
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files, load_document
+from bot.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
 from bot.text import fold
 
 log = logging.getLogger(__name__)
 
+Reader = Callable[[Path, Path], Document]  # (file, root) -> document; the sandbox's read
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; leave room for suffixes
+RESERVED = {"readme.md", "abbreviations.tsv"}  # the folder's own files
+
 
 @dataclass
-class Added:
+class Staged:
+    """A read upload waiting in staging, with what it would replace or collide with."""
+
+    token: str
+    path: Path  # the staged file
+    name: str  # the file name it gets in knowledge/
     document: Document
-    path: Path
-    replaced: list[str] = field(default_factory=list)  # knowledge-relative paths removed
+    same_name: str | None = None  # knowledge-relative path replaced by name
+    same_title: list[str] = field(default_factory=list)  # other files with this title: ask the admin
 
 
 def safe_filename(name: str) -> str:
-    """A file name that cannot escape the folder or hide itself ("../x", ".env", "_tmp")."""
+    """A file name that cannot escape the folder, hide itself, or be too long for the disk."""
     name = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name).strip()
     name = re.sub(r"[\x00-\x1f/:*?\"<>|]+", "_", name).lstrip("._-") or "tai-lieu"
     stem, dot, suffix = name.rpartition(".")
     if not dot:
-        return name[:120]
-    return f"{stem[:110]}.{suffix.lower()}"
+        stem, suffix = name, ""
+    suffix = suffix.lower()[:10]
+    while len(stem.encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or "tai-lieu"
+    name = f"{stem}.{suffix}" if suffix else stem
+    if name.lower() in RESERVED:
+        name = f"{stem}-tai-lieu.{suffix}"
+    return name
 
 
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
     return fold(a).strip(" .") == fold(b).strip(" .")
 
 
 class Library:
     """Adds and removes files in the knowledge folder; indexing is the caller's job."""
 
-    def __init__(self, root: Path, staging: Path | None = None) -> None:
+    def __init__(self, root: Path, staging: Path) -> None:
         self.root = root
-        self.staging = staging or root.parent / ".hoidoan-staging"
+        self.staging = staging
+        self.aside = staging.parent / "replaced"
 
-    def add(self, uploaded: Path, filename: str, titles: dict[str, str] | None = None) -> Added:
-        """Check that ``uploaded`` reads as a document, then store it as ``filename``.
+    def stage(self, uploaded: Path, filename: str, read: Reader, titles: dict[str, str]) -> Staged:
+        """Copy an upload into staging and read it; :class:`IngestError` (staging cleaned) if unreadable.
 
-        ``titles`` maps knowledge-relative paths to indexed titles (saves re-reading every
-        file to find one with the same title); without it the files are read.
+        ``titles`` maps knowledge-relative paths to indexed titles.
         """
         name = safe_filename(filename)
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             raise IngestError(f"unsupported file type {suffix or '(none)'}")
-        self.staging.mkdir(parents=True, exist_ok=True)
-        staged = self.staging / name
-        shutil.copyfile(uploaded, staged)
+        token = secrets.token_hex(4)
+        folder = self.staging / token
+        folder.mkdir(parents=True, exist_ok=True)
+        staged = folder / name
         try:
-            document = load_document(staged, self.staging)  # raises IngestError when unreadable
-        except IngestError:
-            staged.unlink(missing_ok=True)
+            shutil.copyfile(uploaded, staged)
+            document = read(staged, folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        replaced = self._replaced_by(name, document.title, titles)
-        self.root.mkdir(parents=True, exist_ok=True)
-        for rel in replaced:
-            (self.root / rel).unlink(missing_ok=True)
-            log.info("Replaced %s with %s", rel, name)
-        target = self.root / name
-        shutil.move(str(staged), target)  # same name and mtime: the staged parse stands
-        return Added(document, target, replaced)
+        same_name = next((rel for rel in self._files() if Path(rel).name.lower() == name.lower()), None)
+        others = [rel for rel, title in titles.items()
+                  if rel != same_name and title and same_title(title, document.title)]
+        return Staged(token, staged, name, document, same_name, sorted(others))
 
-    def _replaced_by(self, name: str, title: str, titles: dict[str, str] | None) -> list[str]:
-        out = []
-        for path in iter_knowledge_files(self.root):
-            rel = path.relative_to(self.root).as_posix()
-            if path.name.lower() == name.lower() or path.stem.lower() == Path(name).stem.lower():
-                out.append(rel)
-                continue
-            if titles is not None:
-                other_title = titles.get(rel)
-            else:
-                try:
-                    other_title = load_document(path, self.root).title
-                except IngestError:
-                    continue
-            if other_title and _same_title(other_title, title):
-                out.append(rel)
-        return out
+    def discard(self, staged: Staged) -> None:
+        shutil.rmtree(staged.path.parent, ignore_errors=True)
 
-    def remove(self, relative_path: str) -> bool:
+    def _files(self) -> list[str]:
+        return [p.relative_to(self.root).as_posix() for p in iter_knowledge_files(self.root)]
+
+    @contextlib.contextmanager
+    def change(self, staged: Staged | None = None, remove: list[str] | None = None) -> Iterator[list[str]]:
+        """Put ``staged`` in place and move ``remove`` (plus a same-name file) aside; yields what left.
+
+        The body publishes the new index. If it raises, everything is put back as it was;
+        if it returns, the files moved aside are deleted.
+        """
+        leaving = sorted({*(remove or []), *([staged.same_name] if staged and staged.same_name else [])})
+        batch = self.aside / secrets.token_hex(4)
+        moved: list[tuple[Path, Path]] = []
+        added: Path | None = None
+        present = [rel for rel in leaving if self._inside(rel) is not None]
+        try:
+            for rel in present:
+                source = self._inside(rel)
+                assert source is not None
+                target = batch / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(source), target)
+                moved.append((target, source))
+            if staged is not None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                added = self.root / staged.name
+                shutil.move(str(staged.path), added)
+            yield present
+        except BaseException:
+            if added is not None and added.exists() and staged is not None:
+                shutil.move(str(added), staged.path)
+            for target, source in moved:
+                source.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(target), source)
+            raise
+        finally:
+            shutil.rmtree(batch, ignore_errors=True)
+            if staged is not None:
+                shutil.rmtree(staged.path.parent, ignore_errors=True)
+        for rel in present:
+            log.info("Removed %s from the knowledge folder", rel)
+
+    def _inside(self, relative_path: str) -> Path | None:
         path = (self.root / relative_path).resolve()
         if self.root.resolve() not in path.parents or not path.is_file():
-            return False
-        path.unlink()
-        log.info("Removed %s from the knowledge folder", relative_path)
-        return True
+            return None
+        return path
+
+    def recover(self) -> None:
+        """After a crash: put back files moved aside mid-change, drop half-done uploads."""
+        if self.aside.is_dir():
+            for batch in self.aside.iterdir():
+                for moved in sorted(p for p in batch.rglob("*") if p.is_file()):
+                    original = self.root / moved.relative_to(batch)
+                    if not original.exists():
+                        original.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.move(str(moved), original)
+                        log.warning("Put back %s, left aside by an interrupted change", original.name)
+            shutil.rmtree(self.aside, ignore_errors=True)
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -35,7 +35,40 @@ KIND_NAMES = {
     "faq": "Hỏi đáp",
     "law": "Văn bản pháp luật",
     "guide": "Hướng dẫn",
+    "plan": "Kế hoạch",
+    "decision": "Quyết định",
+    "directive": "Chỉ thị",
+    "report": "Báo cáo",
+    "letter": "Công văn",
+    "regulation": "Quy chế, quy định",
+    "minutes": "Biên bản",
+    "contract": "Hợp đồng",
 }
+DATE_UNKNOWN = "không rõ ngày"
+DATE_UNKNOWN_SHORT = "không rõ"
+ENCODING_NAMES = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI", "viscii": "VISCII", "vps": "VPS"}
+
+# Why a file was not read, in Vietnamese: (pattern of the English reason, sentence). First match wins.
+READ_REASONS: list[tuple[str, str]] = [
+    (r"scanned images without text and OCR engine not installed",
+     "tệp là ảnh quét, máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract) nên chưa đọc được"),
+    (r"OCR engine not installed|no 'vie' language data", "máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract)"),
+    (r"password-protected", "tệp PDF có mật khẩu; hãy gửi bản không đặt mật khẩu"),
+    (r"zip bomb|unpacks to|parts inside the DOCX", "tệp nén bất thường (có thể là tệp độc hại), không mở"),
+    (r"more memory than|needs more than", "tệp cần quá nhiều bộ nhớ để đọc, không mở"),
+    (r"took over", "đọc tệp quá lâu, đã dừng; hãy chia nhỏ tài liệu hoặc gửi bản PDF có chữ"),
+    (r"no \.doc converter", "máy chủ chưa có công cụ đọc tệp .doc; hãy lưu tệp thành .docx rồi gửi lại"),
+    (r"cannot read this \.doc", "không đọc được tệp .doc này; hãy lưu thành .docx rồi gửi lại"),
+    (r"unsupported file type", "loại tệp không được hỗ trợ"),
+    (r"over the .* limit", "tệp vượt giới hạn dung lượng hoặc số trang"),
+    (r"no readable text", "không tìm thấy chữ nào đọc được trong tệp"),
+    (r"more than .* characters", "tài liệu quá dài; hãy chia thành nhiều tệp"),
+    (r"not a text file|not a Word document", "nội dung tệp không đúng với loại tệp"),
+    (r"broken|damaged|crashed|stopped on this file|could not be read|nested too deeply",
+     "tệp bị hỏng hoặc không đúng định dạng"),
+]
+READ_REASON_OTHER = "không đọc được tệp"
+
 
 # --- Telegram: members ----------------------------------------------------------------------
 WELCOME = (
@@ -52,7 +85,7 @@ WELCOME_EXAMPLES = (
     "Đoàn phí đóng bao nhiêu?",
 )
 WELCOME_ADMIN = (
-    "\n\n🔧 Bạn là quản trị viên: gửi tệp PDF, DOCX, TXT, MD, HTML để thêm tài liệu; "
+    "\n\n🔧 Bạn là quản trị viên: gửi tệp PDF, DOCX, DOC, RTF, TXT, HTML hoặc ảnh chụp văn bản để thêm tài liệu; "
     "/docs, /remove, /reindex, /stats, /unanswered, /faq."
 )
 NO_DOCUMENTS_DATE = "chưa có"
@@ -89,10 +122,29 @@ UPLOAD_NOT_ADMIN = (
 UPLOAD_PRIVATE_ONLY = "Vui lòng gửi tài liệu trong tin nhắn riêng với bot."
 UPLOAD_TOO_BIG = "Tệp {name} nặng {size:.1f} MB, vượt giới hạn {limit:g} MB. Vui lòng gửi tệp nhỏ hơn."
 UPLOAD_BAD_TYPE = "Không nhận loại tệp «{ext}». Các loại được nhận: {types}."
-UPLOAD_RECEIVED = "Đã nhận {name}, đang đọc và lập chỉ mục…"
+UPLOAD_RECEIVED = "Đã nhận {name}, đang đọc tệp…"
+UPLOAD_OCR_PROGRESS = "🔍 Đang nhận dạng chữ (OCR) trong {name}: trang {done}/{total}"
+UPLOAD_INDEXING = "⏳ Đã đọc «{title}», đang lập chỉ mục…"
 UPLOAD_REFUSED = "Không thêm được tệp {name}: {reason}. Tài liệu cũ vẫn giữ nguyên."
-UPLOAD_DONE = "✅ Đã thêm «{title}» (ngày {date}, {passages} đoạn)."
+UPLOAD_DONE = "✅ Đã thêm «{title}»\n{details}\n{passages} đoạn đã lập chỉ mục."
+UPLOAD_DETAILS = "{kind} · {number}ngày {date}"
+UPLOAD_NUMBER = "số {number} · "
+UPLOAD_PAGES = "{pages} trang"
+UPLOAD_OCR = "OCR: {pages} trang"
+UPLOAD_ENCODING = "đã chuyển phông {encoding} sang Unicode"
+UPLOAD_GARBLED = (
+    "⚠️ Chữ đọc ra có vẻ sai (chỉ {share:.0%} số từ là tiếng Việt hợp lệ): có thể do phông chữ cũ "
+    "lạ hoặc bản quét mờ. Hãy kiểm tra tệp gốc."
+)
+UPLOAD_NOTE = "ℹ️ Lưu ý: {note}"
 UPLOAD_REPLACED = "Thay thế bản cũ: {files}."
+UPLOAD_SAME_TITLE = (
+    "Tài liệu «{title}» trùng tiêu đề với: {files}.\n"
+    "Thay thế tài liệu cũ, hay giữ cả hai?"
+)
+BUTTON_REPLACE = "Thay thế"
+BUTTON_KEEP_BOTH = "Giữ cả hai"
+UPLOAD_EXPIRED = "Tệp tải lên này đã hết hạn chờ, vui lòng gửi lại."
 UPLOAD_FAILED = "Không tải được tệp từ Telegram. Vui lòng gửi lại."
 DOCS_EMPTY = "Chưa có tài liệu nào."
 DOCS_TITLE = "📚 <b>{count} tài liệu</b>"
@@ -113,6 +165,9 @@ REINDEX_DONE = (
     "({embedded} đoạn mới tính).\nThêm: {added} · Sửa: {changed} · Xoá: {removed}"
 )
 REINDEX_PROBLEMS = "⚠️ Bỏ qua {count} tệp lỗi:\n{lines}"
+REINDEX_WARNINGS = "ℹ️ {count} tệp cần xem lại:\n{lines}"
+REINDEX_OCR = "🔍 Đang nhận dạng chữ (OCR): trang {done}/{total}"
+WARNING_GARBLED = "chữ đọc ra có vẻ sai phông hoặc bản quét mờ"
 REINDEX_FAILED = "❌ Lập chỉ mục thất bại, bot vẫn dùng dữ liệu cũ. Lỗi: {reason}"
 STATS_CAPTION = (
     "📊 <b>Thống kê {days} ngày</b>\n"
@@ -209,3 +264,13 @@ COMMANDS_GROUP_ADMIN = {
     "announcements": "Bật/tắt nhận thông báo chung (on/off)",
     "tag": "Đặt nhãn cho nhóm",
 }
+
+
+def read_reason(english: str) -> str:
+    """The Vietnamese sentence for a reading failure (the English detail stays in the logs)."""
+    import re
+
+    for pattern, sentence in READ_REASONS:
+        if re.search(pattern, english, re.IGNORECASE):
+            return sentence
+    return READ_REASON_OTHER

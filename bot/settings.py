@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # runs, and a member asking during a reindex waits for one batch at most.
     embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 8
     max_file_mb: Annotated[float, Field(gt=0, le=2000)] = 20.0
+    # Reading untrusted files (bot/sandbox.py): a child process with these limits per file.
+    read_memory_mb: Annotated[int, Field(ge=256, le=65536)] = 1536
+    read_timeout_seconds: Annotated[float, Field(ge=5, le=3600)] = 120.0  # with no progress (OCR: per page)
+    ocr_max_pages: Annotated[int, Field(ge=0, le=5000)] = 50
+    ocr_language: str = "vie"
 
     # --- chunking (chosen by measurement, see bench/bench_chunking.py) -------------------
     chunk_words: Annotated[int, Field(ge=20, le=2000)] = 180
@@ -64,7 +69,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = []
     database_url: str = ""
     data_dir: Path = Path("data")
-    upload_types: Annotated[list[str], NoDecode] = ["pdf", "docx", "txt", "md", "html", "htm"]
+    upload_types: Annotated[list[str], NoDecode] = ["pdf", "docx", "doc", "rtf", "txt", "md", "html", "htm",
+                                                    "png", "jpg", "jpeg", "tif", "tiff"]
     concurrent_updates: Annotated[int, Field(ge=1, le=256)] = 16
     webhook_url: str = ""
     webhook_secret: str = Field(default="", repr=False)

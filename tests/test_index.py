@@ -74,7 +74,7 @@ def test_interrupted_build_leaves_previous_index_serving(
 
 def test_broken_file_is_reported_and_the_rest_indexed(settings: Settings, embedder: Embedder) -> None:
     (settings.knowledge_dir / "hong.pdf").write_bytes(b"%PDF-1.4 broken")
-    _docs, problems = read_knowledge(settings.knowledge_dir, settings.max_file_mb)
+    _docs, problems, _warnings = read_knowledge(settings.knowledge_dir, settings.max_file_mb)
     assert [p.path for p in problems] == ["hong.pdf"]
     assert "PDF" in problems[0].reason
     result = Engine(settings, embedder).reindex()
@@ -83,7 +83,7 @@ def test_broken_file_is_reported_and_the_rest_indexed(settings: Settings, embedd
 
 def test_oversized_file_is_skipped(settings: Settings) -> None:
     (settings.knowledge_dir / "big.txt").write_text("Đoàn viên " * 20, encoding="utf-8")
-    _docs, problems = read_knowledge(settings.knowledge_dir, max_mb=0.0001)
+    _docs, problems, _warnings = read_knowledge(settings.knowledge_dir, max_mb=0.0001)
     assert any(p.path == "big.txt" and "limit" in p.reason for p in problems)
 
 

@@ -68,7 +68,7 @@ def test_docx_is_read(tmp_path: Path) -> None:
     doc = load_document(tmp_path / "quy-che.docx", tmp_path)
     assert "mỗi quý một lần" in doc.text
     assert "Bí thư | Nguyễn Văn A" in doc.text
-    assert doc.kind == "guide"
+    assert doc.kind == "regulation"
 
 
 @pytest.mark.parametrize(

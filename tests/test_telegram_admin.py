@@ -58,15 +58,41 @@ async def test_admin_upload_indexes_and_replaces_without_duplicates(bot, fake_ap
     changed = NEW_DOC.replace("chuyển đổi số", "bảo vệ môi trường biển")
     reply = await _upload(fake_api, chat, admin, "thang-thanh-nien.txt", changed.encode())
     assert "Đã thêm" in reply["text"]
-    # Same title under another name (a DOCX-to-TXT re-export, say): replaces the old file.
+    # Same title under another name: nothing is deleted on a guess; the admin chooses.
     reply = await _upload(fake_api, chat, admin, "ke-hoach-ttn-2026-ban-sua.txt", changed.encode())
-    assert "Thay thế bản cũ: thang-thanh-nien.txt" in reply["text"]
+    assert "trùng tiêu đề với: thang-thanh-nien.txt" in reply["text"]
+    assert (knowledge / "thang-thanh-nien.txt").exists() and len(bot.engine.documents()) == 4
+    n = len(fake_api.sent)
+    await fake_api.press(fake_api.message_of(reply), admin, fake_api.buttons(reply)["Thay thế"])
+    done = await fake_api.wait_sent(lambda e: e["method"] == "editMessageText" and "⏳" not in e["text"], n)
+    assert "Thay thế bản cũ: thang-thanh-nien.txt" in done["text"]
+    assert not (knowledge / "thang-thanh-nien.txt").exists()
     titles = [d.title for d in bot.engine.documents()]
     assert titles.count("Kế hoạch Tháng Thanh niên năm 2026") == 1 and len(titles) == 4
     n = len(fake_api.sent)
     await fake_api.send_text(mchat, member, "Tháng Thanh niên 2026 có chủ đề gì?")
     text = (await fake_api.reply_to(mchat, n))["text"]
     assert "bảo vệ môi trường biển" in text and "chuyển đổi số" not in text
+
+
+async def test_same_title_uploads_are_both_kept_when_asked(bot, fake_api, knowledge) -> None:
+    """Real union files share titles ("KẾ HOẠCH"): "Giữ cả hai" keeps both, and a stranger's
+    press on the admin's button does nothing."""
+    admin = fake_api.user(ADMIN_ID)
+    chat = fake_api.private_chat(admin)
+    await _upload(fake_api, chat, admin, "ke-hoach-a.txt", NEW_DOC.encode())
+    other = NEW_DOC.replace("vệ sinh môi trường", "an toàn giao thông")
+    reply = await _upload(fake_api, chat, admin, "ke-hoach-b.txt", other.encode())
+    assert "trùng tiêu đề với: ke-hoach-a.txt" in reply["text"]
+    member = fake_api.user(MEMBER_ID)
+    await fake_api.press(fake_api.message_of(reply), member, fake_api.buttons(reply)["Thay thế"])
+    n = len(fake_api.sent)
+    await fake_api.press(fake_api.message_of(reply), admin, fake_api.buttons(reply)["Giữ cả hai"])
+    done = await fake_api.wait_sent(lambda e: e["method"] == "editMessageText" and "⏳" not in e["text"], n)
+    assert "Đã thêm" in done["text"] and "Thay thế" not in done["text"]
+    assert (knowledge / "ke-hoach-a.txt").exists() and (knowledge / "ke-hoach-b.txt").exists()
+    titles = [d.title for d in bot.engine.documents()]
+    assert titles.count("Kế hoạch Tháng Thanh niên năm 2026") == 2
 
 
 async def test_oversized_corrupt_and_wrong_type_uploads_lose_nothing(bot, fake_api, knowledge) -> None:

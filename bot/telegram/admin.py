@@ -23,8 +23,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.engine import ReindexResult
+from bot.engine import AddResult, ReindexResult
 from bot.ingest import IngestError
+from bot.library import Staged
 from bot.render import format_date
 from bot.telegram import charts, layouts
 from bot.telegram.services import services
@@ -51,12 +52,12 @@ def admin_only(handler: Handler) -> Handler:
     return wrapper
 
 
-async def edit_text(message: Message | None, text: str) -> None:
+async def edit_text(message: Message | None, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """Edit a status or confirmation message; an edit that fails ("not modified") is no error."""
     if message is None:
         return
     try:
-        await message.edit_text(text)
+        await message.edit_text(text, reply_markup=keyboard)
     except TelegramError as err:
         log.debug("Could not edit message: %s", err)
 
@@ -78,20 +79,85 @@ def _progress_editor(message: Message) -> Callable[[int, int], None]:
     return progress
 
 
+def _read_editor(message: Message) -> Callable[[int, int], None]:
+    """OCR pages read during a reindex, shown in the same status message."""
+    loop = asyncio.get_running_loop()
+
+    def progress(done: int, total: int) -> None:
+        asyncio.run_coroutine_threadsafe(edit_text(message, messages.REINDEX_OCR.format(done=done, total=total)),
+                                         loop)
+
+    return progress
+
+
 def reindex_summary(result: ReindexResult) -> str:
     r = result.report
     text = messages.REINDEX_DONE.format(seconds=r.seconds, documents=r.documents, chunks=r.chunks,
                                         embedded=r.embedded, added=len(r.added), changed=len(r.changed),
                                         removed=len(r.removed))
     if result.problems:
-        lines = "\n".join(f"• {escape(p.path)}: {escape(p.reason)}" for p in result.problems[:20])
+        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.reason))}"
+                          for p in result.problems[:20])
         text += "\n" + messages.REINDEX_PROBLEMS.format(count=len(result.problems), lines=lines)
+    if result.warnings:
+        lines = "\n".join(f"• {escape(p.path)}: {escape(_warning_vi(p.reason))}" for p in result.warnings[:20])
+        text += "\n" + messages.REINDEX_WARNINGS.format(count=len(result.warnings), lines=lines)
     return text
 
 
+def _warning_vi(reason: str) -> str:
+    return messages.WARNING_GARBLED if "reads wrong" in reason else messages.read_reason(reason)
+
+
+def upload_summary(added: AddResult) -> str:
+    """What was read and indexed, as the admin should check it (title, kind, date, pages, OCR)."""
+    doc, info = added.document, added.info
+    details = messages.UPLOAD_DETAILS.format(
+        kind=messages.KIND_NAMES.get(doc.kind, doc.kind),
+        number=messages.UPLOAD_NUMBER.format(number=escape(doc.number)) if doc.number else "",
+        date=format_date(doc.date) or messages.DATE_UNKNOWN_SHORT)
+    extra = []
+    if doc.pages:
+        extra.append(messages.UPLOAD_PAGES.format(pages=doc.pages))
+    if doc.ocr_pages:
+        extra.append(messages.UPLOAD_OCR.format(pages=doc.ocr_pages))
+    if doc.encoding:
+        extra.append(messages.UPLOAD_ENCODING.format(encoding=messages.ENCODING_NAMES.get(doc.encoding, doc.encoding)))
+    if extra:
+        details += " · " + " · ".join(extra)
+    text = messages.UPLOAD_DONE.format(title=escape(doc.title), details=details, passages=info.chunks if info else 0)
+    if added.replaced:
+        text += "\n" + messages.UPLOAD_REPLACED.format(files=escape(", ".join(added.replaced)))
+    if doc.garbled:
+        text += "\n" + messages.UPLOAD_GARBLED.format(share=doc.valid_share)
+    for note in doc.notes:
+        text += "\n" + messages.UPLOAD_NOTE.format(note=escape(messages.read_reason(note)))
+    return text
+
+
+def _ocr_editor(message: Message, name: str) -> Callable[[int, int], None]:
+    """A read-progress callback (OCR pages) that edits ``message`` at most once a second."""
+    loop = asyncio.get_running_loop()
+    state = {"at": 0.0}
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - state["at"] < 1.0 and done < total:
+            return
+        state["at"] = now
+        text = messages.UPLOAD_OCR_PROGRESS.format(name=escape(name), done=done, total=total)
+        asyncio.run_coroutine_threadsafe(edit_text(message, text), loop)
+
+    return progress
+
+
 # --- documents --------------------------------------------------------------------------------
+STAGED_KEY = "staged_uploads"  # bot_data: token -> (Staged, admin user id)
+
+
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An admin sends a file in a private chat: check it, store it, index it, say what was added."""
+    """An admin sends a file in a private chat: read it in staging, ask about same-title files,
+    store it, index it, say what was read."""
     svc = services(context)
     message = update.effective_message
     user = update.effective_user
@@ -119,25 +185,60 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             tg_file = await document.get_file()
             local = await tg_file.download_to_drive(workdir / "upload.bin")
         except TelegramError as err:
-            log.warning("Download of %s failed: %s", name, err)
+            log.warning("Download of an upload failed: %s", err)
             await edit_text(status, messages.UPLOAD_FAILED)
             return
-        async with svc.reindexing:
-            try:
-                added = await asyncio.to_thread(svc.engine.add_document, Path(local), name,
-                                                _progress_editor(status))
-            except IngestError as err:
-                log.info("Refused upload %s: %s", name, err)
-                await edit_text(status, messages.UPLOAD_REFUSED.format(name=escape(name), reason=escape(str(err))))
-                return
+        try:
+            staged = await asyncio.to_thread(svc.engine.stage_upload, Path(local), name, _ocr_editor(status, name))
+        except IngestError as err:
+            log.info("Refused upload %s: %s", name, err)
+            await edit_text(status, messages.UPLOAD_REFUSED.format(
+                name=escape(name), reason=escape(messages.read_reason(str(err)))))
+            return
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    doc, info = added.document, added.info
-    text = messages.UPLOAD_DONE.format(title=escape(doc.title), date=format_date(doc.date) or "?",
-                                       passages=info.chunks if info else 0)
-    if added.replaced:
-        text += "\n" + messages.UPLOAD_REPLACED.format(files=escape(", ".join(added.replaced)))
-    await edit_text(status, text)
+    if staged.same_title:
+        context.bot_data.setdefault(STAGED_KEY, {})[staged.token] = (staged, user.id)
+        keyboard = InlineKeyboardMarkup([[
+            InlineKeyboardButton(messages.BUTTON_REPLACE, callback_data=f"up:{staged.token}:replace"),
+            InlineKeyboardButton(messages.BUTTON_KEEP_BOTH, callback_data=f"up:{staged.token}:keep"),
+        ]])
+        await edit_text(status, messages.UPLOAD_SAME_TITLE.format(
+            title=escape(staged.document.title), files=escape(", ".join(staged.same_title))), keyboard)
+        return
+    await _finish_upload(svc, staged, [], status)
+
+
+async def _finish_upload(svc: object, staged: Staged, replace: list[str], status: Message | None) -> None:
+    await edit_text(status, messages.UPLOAD_INDEXING.format(title=escape(staged.document.title)))
+    async with svc.reindexing:  # type: ignore[attr-defined]
+        try:
+            added = await asyncio.to_thread(svc.engine.add_staged, staged, replace,  # type: ignore[attr-defined]
+                                            _progress_editor(status) if status else None)
+        except IngestError as err:
+            log.info("Upload %s not indexed: %s", staged.name, err)
+            await edit_text(status, messages.UPLOAD_REFUSED.format(
+                name=escape(staged.name), reason=escape(messages.read_reason(str(err)))))
+            return
+        finally:
+            svc.engine.library().discard(staged)  # type: ignore[attr-defined]
+    await edit_text(status, upload_summary(added))
+
+
+@admin_only
+async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Thay thế" / "Giữ cả hai" on an upload whose title matches other documents."""
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    pending = context.bot_data.get(STAGED_KEY, {})
+    entry = pending.get(parts[1]) if len(parts) == 3 and parts[2] in ("replace", "keep") else None
+    if entry is None or entry[1] != update.effective_user.id:
+        await query.answer(messages.UPLOAD_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    staged, _ = pending.pop(parts[1])
+    replace = staged.same_title if parts[2] == "replace" else []
+    await _finish_upload(services(context), staged, replace, query.message)
 
 
 @admin_only
@@ -209,7 +310,8 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with svc.reindexing:
         status = await message.reply_text(messages.REINDEX_START)
         try:
-            result = await asyncio.to_thread(svc.engine.reindex, False, _progress_editor(status))
+            result = await asyncio.to_thread(svc.engine.reindex, False, _progress_editor(status),
+                                             _read_editor(status))
         except Exception as err:  # the old index keeps serving; tell the admin why
             log.exception("Reindex failed")
             await edit_text(status, messages.REINDEX_FAILED.format(reason=escape(f"{type(err).__name__}: {err}")))

@@ -179,6 +179,7 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
     # 5. Buttons: answers' buttons for everyone, removal and announcement confirmation for admins.
     app.add_handler(CallbackQueryHandler(members.on_answer_button, pattern=r"^(more|file|fb|fbr):"))
     app.add_handler(CallbackQueryHandler(admin.on_remove_button, pattern=r"^rm:"))
+    app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^up:"))
     app.add_handler(CallbackQueryHandler(announce.on_button, pattern=r"^ann:"))
     # 6. Files sent in a private chat: admins add documents, others get a polite note.
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.Document.ALL,

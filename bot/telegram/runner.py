@@ -43,6 +43,7 @@ def prepare(settings: Settings, store: Store) -> Services:
     # Builds are serialised across replicas by a database lock, and every published
     # version is recorded so that the other replicas switch to it (see watch_index).
     engine = shared_engine(settings, store)
+    engine.library().recover()  # files an interrupted upload or removal left aside go back first
     result = engine.reindex()
     report = result.report
     if store.latest_index_version() != report.version:
