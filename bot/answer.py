@@ -114,10 +114,11 @@ def best_sentences(passage: str, query: Query, limit: int = 2) -> str:
 class Answerer:
     """Runs retrieval and decides between answering and abstaining."""
 
-    def __init__(self, retriever: Retriever, threshold: float = 0.5, top_k: int = 5) -> None:
+    def __init__(self, retriever: Retriever, threshold: float = 0.5, top_k: int = 5, per_doc: int = 3) -> None:
         self.retriever = retriever
         self.threshold = threshold
         self.top_k = top_k
+        self.per_doc = per_doc
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         started = time.perf_counter()
@@ -126,7 +127,7 @@ class Answerer:
             return Answer(question, [], 0.0, True, seconds=time.perf_counter() - started)
         index = self.retriever.index
         query = self.retriever.parse(text, index)
-        hits = self.retriever.search(query, k=k or self.top_k, index=index)
+        hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
         conf = confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
         results = [self._result(hit, query) for hit in hits]
         abstained = conf < self.threshold

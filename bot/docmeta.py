@@ -58,7 +58,7 @@ SUMMARY_PREFIX = re.compile(
 NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|[IVX]{1,4}[.)])\s+")
 HEAD_LINES = 45
 TAIL_LINES = 40
-MAX_TITLE = 180
+MAX_TITLE = 240  # a legal summary ("trích yếu") often runs to 200 characters
 
 
 @dataclass
@@ -135,7 +135,7 @@ def _sentence_case(summary: str, capitalise: bool) -> str:
         words = summary.split()
         # "Tổ chức Tháng Thanh niên" -> "tổ chức Tháng Thanh niên"; but "Tháng Thanh niên ..."
         # starts a name (its next word is capitalised too) and keeps its capital.
-        starts_name = len(words) > 1 and words[1][:1].isupper() or any(summary.startswith(n) for n in PROPER_NAMES)
+        starts_name = (len(words) > 1 and words[1][:1].isupper()) or any(summary.startswith(n) for n in PROPER_NAMES)
         first = summary[0].upper() if capitalise else summary[0] if starts_name else summary[0].lower()
         summary = first + summary[1:]
     return summary
@@ -192,6 +192,9 @@ def _summary(cells: list[str], start: int, first: str) -> str:
         if sum(len(p) for p in parts) > 2 * MAX_TITLE:
             break
     summary = " ".join(" ".join(parts).split())
+    # Dates cited inside a title ("Thông tư số 40/2000/TT-BTC ngày 15/5/2000 của ...") only lengthen it.
+    summary = re.sub(r"\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4}", "", summary)
+    summary = re.sub(r"(\d)\s+/\s*(?=[\dA-ZĐ])", r"\1/", summary)  # "40/2000 /TT-BTC" -> "40/2000/TT-BTC"
     return ABOUT.sub("", summary).strip(" ,;:-–")
 
 
@@ -242,7 +245,14 @@ def _fallback_title(cells: list[str]) -> str | None:
         block.append(NUMBERING.sub("", cell) if not block else cell)
     if not block:
         return None
-    return _sentence_case(" ".join(block), capitalise=True) if _is_upper(block[0]) else " ".join(block)
+    heading = " ".join(block)
+    if _is_upper(heading):
+        return _sentence_case(heading, capitalise=True)
+    # "Trường Đại học A thông báo tuyển sinh ...": the notice is the title, not who sends it.
+    verb = re.search(r"\s(thông báo|hướng dẫn|kế hoạch|báo cáo)\s", heading)
+    if verb and 2 <= len(heading[:verb.start()].split()) <= 12 and heading[0].isupper():
+        return heading[verb.start() + 1].upper() + heading[verb.start() + 2:]
+    return heading
 
 
 def _cites(cell: str, match: re.Match[str]) -> bool:

@@ -61,10 +61,19 @@ def to_unicode(text: str, hint: str | None = None) -> tuple[str, str | None]:
     ``hint`` comes from a font name; without one the text is scored by viparse, which
     leaves Unicode and non-Vietnamese text alone.
     """
-    encoding = hint or detect_legacy(text)
+    if hint:
+        return convert(text, hint), hint
+    encoding = detect_legacy(text)
+    plain = unicodedata.normalize("NFC", text)
     if encoding is None:
-        return unicodedata.normalize("NFC", text), None
-    return convert(text, encoding), encoding
+        return plain, None
+    converted = convert(text, encoding)
+    from bot.garble import valid_share
+
+    # Detection guesses from characters; keep its conversion only if it reads as Vietnamese.
+    if valid_share(converted) < max(0.8, valid_share(plain) + 0.1):
+        return plain, None
+    return converted, encoding
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -83,8 +92,14 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    from bot.garble import valid_share
+
+    windows = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     glyphs = data.decode("cp1252", errors="replace")
     legacy = detect_legacy(glyphs)
     if legacy is not None:
-        return convert(glyphs, legacy), legacy
-    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")), None
+        converted = convert(glyphs, legacy)
+        # Windows-1258's tone bytes look like VNI's: keep whichever reads as Vietnamese.
+        if valid_share(converted) > valid_share(windows):
+            return converted, legacy
+    return windows, None

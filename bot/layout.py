@@ -63,7 +63,8 @@ def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
     if many:
         for lines in pages:
             edge = _edges(lines)
-            counts.update({_furniture_key(lines[i]) for i in edge})
+            # A sentence is content even when every page ends with one like it.
+            counts.update({_furniture_key(lines[i]) for i in edge if not SENTENCE_END.search(lines[i])})
     repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2) and key.strip("# ")} if many else set()
     out = []
     for lines in pages:

@@ -171,8 +171,8 @@ def _page_text(textpage: object) -> str:
         return "\n".join(t for t, _, _ in lines)
     heights = sorted(max(top - bottom, 1.0) for _, top, bottom in lines)
     height = heights[len(heights) // 2]
-    gaps = sorted(lines[i][2] - lines[i + 1][1] for i in range(len(lines) - 1))
-    usual_gap = gaps[len(gaps) // 2]
+    gaps = sorted(g for i in range(len(lines) - 1) if (g := lines[i][2] - lines[i + 1][1]) > -height / 2)
+    usual_gap = gaps[len(gaps) // 4] if gaps else 0.0  # most lines of a page are inside paragraphs
     out = [lines[0][0]]
     for (_, _, prev_bottom), (text, top, _) in itertools.pairwise(lines):
         gap = prev_bottom - top
@@ -207,7 +207,7 @@ def _ocr_pdf_pages(pdf: object, scanned: list[int], extraction: Extraction, opti
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         try:
-            extraction.pages[number] = options.ocr.image_text(buffer.getvalue())
+            extraction.pages[number] = drop_ocr_noise(options.ocr.image_text(buffer.getvalue()))
             extraction.ocr_pages += 1
         except OcrError as err:
             extraction.notes.append(f"page {number + 1} not read by OCR: {err}")
@@ -225,6 +225,20 @@ def _convert_legacy(extraction: Extraction, skip: set[int] | None = None) -> Non
     extraction.pages = [p if skip and i in skip else convert(p, encoding) for i, p in enumerate(extraction.pages)]
 
 
+def drop_ocr_noise(text: str) -> str:
+    """Lines OCR made of stamps, signatures and specks ("[ApDPOAY ị"): few real syllables."""
+    from bot.garble import TOKEN, is_syllable
+
+    kept = []
+    for line in text.split("\n"):
+        words = TOKEN.findall(line)
+        if len(words) >= 2 and sum(is_syllable(w) for w in words) < 0.5 * len(words) and not any(
+                c.isdigit() for c in line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
 # --- images --------------------------------------------------------------------------------------
 def read_image(path: Path, options: ReadOptions, progress: Progress | None = None) -> Extraction:
     reason = options.ocr.missing()
@@ -236,7 +250,7 @@ def read_image(path: Path, options: ReadOptions, progress: Progress | None = Non
         raise ReadError(str(err)) from err
     if progress:
         progress(1, 1)
-    return Extraction([text], wrapped=True, page_count=1, ocr_pages=1)
+    return Extraction([drop_ocr_noise(text)], wrapped=True, page_count=1, ocr_pages=1)
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
@@ -301,6 +315,7 @@ class _DocxFonts:
     def __init__(self, document: object) -> None:
         self.by_style: dict[str, str | None] = {}
         self.default: str | None = None
+        self.default_paragraph: str | None = None  # the style of paragraphs that name none
         try:
             styles = document.styles.element  # type: ignore[attr-defined]
         except Exception:
@@ -310,6 +325,8 @@ class _DocxFonts:
         raw: dict[str, tuple[str | None, str | None]] = {}
         for style in styles.findall(f"{W}style"):
             sid = style.get(f"{W}styleId") or ""
+            if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true"):
+                self.default_paragraph = sid
             based = style.find(f"{W}basedOn")
             parent = based.get(f"{W}val") if based is not None else None
             raw[sid] = (_font_attr(style.find(f"{W}rPr/{W}rFonts")), parent)
@@ -329,8 +346,8 @@ class _DocxFonts:
             font = _font_attr(rpr.find(f"{W}rFonts"))
             if font is None and (rstyle := rpr.find(f"{W}rStyle")) is not None:
                 font = self.by_style.get(rstyle.get(f"{W}val") or "")
-        if font is None and paragraph_style:
-            font = self.by_style.get(paragraph_style)
+        if font is None:
+            font = self.by_style.get(paragraph_style or self.default_paragraph or "")
         return encoding_for_font(font or self.default)
 
 

@@ -49,6 +49,14 @@ def test_image_is_slim_non_root_with_cpu_torch(image: str) -> None:
     assert inspect["Size"] < 3.0e9  # measured 2.85 GB: torch 0.75, model 0.55 (with the ONNX encoder), the venv
 
 
+def test_document_tools_are_in_the_image(image: str) -> None:
+    """Scans need Tesseract with Vietnamese data, old Word files antiword (bot/readers.py)."""
+    result = podman("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
+                    "tesseract --list-langs 2>/dev/null | grep -x vie && command -v antiword")
+    assert result.returncode == 0, result.stderr
+    assert "vie" in result.stdout and "antiword" in result.stdout
+
+
 def test_ask_answers_offline_inside_the_container(image: str) -> None:
     result = podman("run", "--rm", "--network", "none", image, "ask", "--json",
                     "dai hoi chi doan bau ban chap hanh may dong chi")

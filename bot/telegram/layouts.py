@@ -171,7 +171,8 @@ def docs_html(docs: Sequence[DocInfo]) -> str:
     for d in docs:
         lines.append(messages.DOCS_LINE.format(
             title=escape(d.title), kind=messages.KIND_NAMES.get(d.kind, d.kind),
-            date=format_date(d.date) or "?", passages=d.chunks, doc_id=escape(d.doc_id)))
+            number=messages.DOCS_NUMBER.format(number=escape(d.number)) if d.number else "",
+            date=format_date(d.date) or messages.DATE_UNKNOWN, passages=d.chunks, doc_id=escape(d.doc_id)))
     return "\n".join(lines)
 
 

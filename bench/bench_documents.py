@@ -1,0 +1,156 @@
+"""Real office files in, as a secretary uploads them: is every one read right?
+
+Over ``../shared/realdocs/`` (18 files: Word/WPS/Google Docs PDFs, a scan, DOCX with
+letterhead tables, .doc/.rtf, TCVN3 and VNI fonts) it prints, per file: kind, pages,
+seconds to read (in the sandbox, as the bot reads), title and date found against
+``manifest.tsv``, the share of valid Vietnamese syllables, and the character error rate
+against ``reference/``. Then it indexes the files as the bot does and asks the member
+questions of ``questions.tsv``: the answer snippet in the first shown passage / in the
+three shown, and out-of-scope questions answered "not found".
+
+    .venv/bin/python bench/bench_documents.py [--realdocs DIR]
+
+Title right: of the shorter of the two titles (manifest, found; folded words, at least
+four), at least 80% of the words are matched in order in the other (difflib matching
+blocks). So "Luật An ninh mạng" = "Luật An ninh mạng", a title that also names its
+number or its issuer counts, and "Luật" or "Chương 1" never does. Date right: the same
+day, or both unknown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+from _common import ROOT, model_name, table
+
+from bot.engine import Engine
+from bot.garble import valid_share
+from bot.ocr import OcrEngine
+from bot.sandbox import SandboxReader
+from bot.settings import Settings
+from bot.text import fold
+
+DEFAULT = Path(os.environ.get("HOIDOAN_REALDOCS_DIR", ROOT.parent / "shared" / "realdocs"))
+
+
+def collapse(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    ref, hyp = collapse(reference), collapse(hypothesis)
+    return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
+
+
+def title_right(want: str, got: str) -> bool:
+    want_words = fold(want).replace("(", " ").replace(")", " ").split()
+    got_words = fold(got).replace("(", " ").replace(")", " ").split()
+    shorter = min(len(want_words), len(got_words))
+    if shorter < min(4, len(want_words)):
+        return False
+    blocks = difflib.SequenceMatcher(None, want_words, got_words, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) >= 0.8 * shorter
+
+
+def iso(day_month_year: str) -> str | None:
+    if day_month_year.strip() in ("", "-"):
+        return None
+    day, month, year = day_month_year.split("/")
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--realdocs", type=Path, default=DEFAULT)
+    args = parser.parse_args()
+    if not args.realdocs.is_dir():
+        sys.exit(f"real documents not found at {args.realdocs} (set HOIDOAN_REALDOCS_DIR)")
+    manifest = {r["local_name"]: r for r in csv.DictReader((args.realdocs / "manifest.tsv").open(encoding="utf-8"),
+                                                          delimiter="\t")}
+    questions = list(csv.DictReader((args.realdocs / "questions.tsv").open(encoding="utf-8"), delimiter="\t"))
+    work = Path(tempfile.mkdtemp(prefix="hoidoan-bench-docs-"))
+    knowledge = work / "knowledge"
+    knowledge.mkdir()
+    for name in manifest:
+        shutil.copyfile(args.realdocs / "files" / name, knowledge / name)
+    print(f"OCR: {'Tesseract ' + OcrEngine().language if OcrEngine().available() else OcrEngine().missing()}")
+
+    rows = []
+    titles = dates = 0
+    worst: dict[str, float] = {}
+    with SandboxReader() as reader:
+        for name, row in sorted(manifest.items()):
+            started = time.perf_counter()
+            try:
+                doc = reader.read(knowledge / name, knowledge)
+            except Exception as err:  # a benchmark reports, it does not stop
+                rows.append([name, row["kind"], "-", f"{time.perf_counter() - started:.1f}", "NOT READ", str(err)[:40],
+                             "-", "-", "-", "-"])
+                continue
+            seconds = time.perf_counter() - started
+            reference = (args.realdocs / "reference" / f"{name}.txt").read_text(encoding="utf-8")
+            error = cer(reference, doc.text)
+            kind = row["kind"]
+            worst[kind] = max(worst.get(kind, 0.0), error)
+            t_ok = title_right(row["title"], doc.title)
+            d_ok = doc.date == iso(row["issue_date"])
+            titles += t_ok
+            dates += d_ok
+            pages = f"{doc.pages or '-'}" + (f" ({doc.ocr_pages} OCR)" if doc.ocr_pages else "")
+            rows.append([name[:34], kind, pages, f"{seconds:.2f}", "yes" if t_ok else "NO", doc.title[:48],
+                         doc.date or "unknown", "yes" if d_ok else "NO", f"{valid_share(doc.text):.3f}",
+                         f"{error:.3f}"])
+    print()
+    print(table(["file", "kind", "pages", "s", "title ok", "title found", "date found", "date ok",
+                 "valid syll.", "CER"], rows))
+    n = len(manifest)
+    print(f"\ntitles right {titles}/{n} ({titles / n:.0%}), dates right {dates}/{n} ({dates / n:.0%})")
+    print("worst CER by kind: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(worst.items())))
+
+    settings = Settings(_env_file=None, knowledge_dir=knowledge, index_dir=work / "index",  # type: ignore[call-arg]
+                        data_dir=work / "data", cache_dir=ROOT / ".cache", database_url=f"sqlite:///{work}/db.sqlite")
+    engine = Engine(settings)
+    engine.settings.embedding_model = model_name()
+    result = engine.reindex()
+    print(f"\nindexed {result.report.documents} documents, {result.report.chunks} passages; "
+          f"not indexed: {len(result.problems)}; warnings: {len(result.warnings)}")
+    first = shown = answered_oos = in_scope = oos = 0
+    missed = []
+    for q in questions:
+        answer = engine.ask(q["question"])
+        passages = [collapse(r.passage) for r in answer.results[:3]] if not answer.abstained else []
+        if q["style"] == "out_of_scope":
+            oos += 1
+            answered_oos += not answer.abstained
+            continue
+        in_scope += 1
+        snippet = collapse(q["answer_snippet"])
+        hit_first = bool(passages) and snippet in passages[0]
+        hit_shown = any(snippet in p for p in passages)
+        first += hit_first
+        shown += hit_shown
+        if not hit_shown:
+            missed.append(f"{q['qid']} ({q['style']}, {q['local_name']}): {q['question']}")
+    print(table(["questions", "n", "snippet in first passage", "in the 3 shown", "out-of-scope answered"],
+                [["in scope", in_scope, f"{first}/{in_scope} ({first / in_scope:.0%})",
+                  f"{shown}/{in_scope} ({shown / in_scope:.0%})", "-"],
+                 ["out of scope", oos, "-", "-", f"{answered_oos}/{oos}"]]))
+    if missed:
+        print("\nnot in the shown passages:\n  " + "\n  ".join(missed))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Office files made by the tests from known Unicode text (never from ../shared).
+
+Legacy-font text is produced by inverting the converter's own table through its public
+API, and every encoder checks its round trip, so a fixture can never silently be wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import matplotlib
+
+from bot.encodings import convert
+
+DEJAVU = Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"
+
+
+@functools.cache
+def _inverse(encoding: str) -> dict[str, str]:
+    inverse: dict[str, str] = {}
+    for code in range(0x80, 0x100):
+        surface = chr(code)
+        unicode = convert(surface, encoding)
+        if unicode != surface and len(unicode) == 1:
+            inverse.setdefault(unicode, surface)
+    if encoding == "vni":  # VNI writes a vowel and its tone as two bytes
+        bases = list("aeiouyAEIOUY") + [inverse[v] for v in "ăâêôơưĂÂÊÔƠƯ" if v in inverse]
+        for base in bases:
+            for code in range(0x80, 0x100):
+                unicode = convert(base + chr(code), encoding)
+                if len(unicode) == 1 and unicode != base:
+                    inverse.setdefault(unicode, base + chr(code))
+    return inverse
+
+
+def legacy(text: str, encoding: str) -> str:
+    """``text`` as a TCVN3 or VNI document's bytes read as Windows-1252 glyphs."""
+    table = _inverse(encoding)
+    encoded = "".join(table.get(ch, ch) for ch in text)
+    assert convert(encoded, encoding) == text, "fixture encoder out of step with the converter"
+    return encoded
+
+
+def word_like_pdf(path: Path, pages: list[list[str]], header: str | None = None) -> None:
+    """A PDF laid out like Word's export: fixed line breaks, a page number on every page."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_font("dejavu", fname=str(DEJAVU))
+    for number, lines in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.set_font("dejavu", size=11)
+        if header:
+            pdf.cell(0, 6, header, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(4)
+        for line in lines:
+            if line:
+                pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.ln(6)
+        pdf.set_y(-20)
+        pdf.cell(0, 6, str(number), align="C")
+    pdf.output(str(path))
+
+
+def text_image(lines: list[str], size: int = 34) -> bytes:
+    """A page photographed flat: black text on white, as PNG bytes (for OCR tests)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(DEJAVU), size)
+    image = Image.new("L", (1700, 120 + len(lines) * int(size * 1.8)), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((80, 60 + i * int(size * 1.8)), line, font=font, fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def image_only_pdf(path: Path, lines: list[str]) -> None:
+    """A scanned page: a PDF whose only content is a picture of the text."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(text_image(lines)), x=0, y=0, w=210)
+    pdf.output(str(path))
+
+
+def letterhead_docx(path: Path, body: list[str], font: str | None = None, encode: str | None = None) -> None:
+    """A union plan as offices write it: the letterhead is a two-column table."""
+    import docx
+
+    def text(value: str) -> str:
+        return legacy(value, encode) if encode else value
+
+    document = docx.Document()
+    if font:
+        document.styles["Normal"].font.name = font
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text = text("BCH ĐOÀN TRƯỜNG ĐẠI HỌC A")
+    table.rows[0].cells[1].text = text("ĐOÀN TNCS HỒ CHÍ MINH")
+    table.rows[1].cells[0].text = text("Số: 12-KH/ĐTN")
+    table.rows[1].cells[1].text = text("Hà Nội, ngày 28 tháng 4 năm 2022")
+    document.add_paragraph(text("KẾ HOẠCH"))
+    document.add_paragraph(text("Tổ chức Tháng Thanh niên năm 2022"))
+    for line in body:
+        document.add_paragraph(text(line))
+    document.save(str(path))
