@@ -207,7 +207,7 @@ def _ocr_pdf_pages(pdf: object, scanned: list[int], extraction: Extraction, opti
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         try:
-            extraction.pages[number] = drop_ocr_noise(options.ocr.image_text(buffer.getvalue()))
+            extraction.pages[number] = options.ocr.image_text(buffer.getvalue())
             extraction.ocr_pages += 1
         except OcrError as err:
             extraction.notes.append(f"page {number + 1} not read by OCR: {err}")
@@ -225,20 +225,6 @@ def _convert_legacy(extraction: Extraction, skip: set[int] | None = None) -> Non
     extraction.pages = [p if skip and i in skip else convert(p, encoding) for i, p in enumerate(extraction.pages)]
 
 
-def drop_ocr_noise(text: str) -> str:
-    """Lines OCR made of stamps, signatures and specks ("[ApDPOAY ị"): few real syllables."""
-    from bot.garble import TOKEN, is_syllable
-
-    kept = []
-    for line in text.split("\n"):
-        words = TOKEN.findall(line)
-        if len(words) >= 2 and sum(is_syllable(w) for w in words) < 0.5 * len(words) and not any(
-                c.isdigit() for c in line):
-            continue
-        kept.append(line)
-    return "\n".join(kept)
-
-
 # --- images --------------------------------------------------------------------------------------
 def read_image(path: Path, options: ReadOptions, progress: Progress | None = None) -> Extraction:
     reason = options.ocr.missing()
@@ -250,7 +236,7 @@ def read_image(path: Path, options: ReadOptions, progress: Progress | None = Non
         raise ReadError(str(err)) from err
     if progress:
         progress(1, 1)
-    return Extraction([drop_ocr_noise(text)], wrapped=True, page_count=1, ocr_pages=1)
+    return Extraction([text], wrapped=True, page_count=1, ocr_pages=1)
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
