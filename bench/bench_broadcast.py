@@ -49,7 +49,7 @@ async def run(groups: int) -> list[list[object]]:
         ids = []
         for i in range(groups):
             chat = api.group(-1000000000 - i, f"Chi đoàn {i}")
-            store.set_membership(chat["id"], "supergroup", chat["title"], "member")
+            store.set_membership(chat["id"], "supergroup", chat["title"], "member", approval="approved")
             ids.append(chat["id"])
         bot = Bot(api.token, base_url=api.base_url, base_file_url=api.file_url,
                   request=HTTPXRequest(connection_pool_size=64))

@@ -60,7 +60,7 @@ class Claimed:
 
 def targets_for(groups: list[ChatRow], tag: str | None) -> tuple[list[ChatRow], list[ChatRow]]:
     """(groups to send to, groups that opted out) among active groups with the tag."""
-    chosen = [g for g in groups if g.active and (tag is None or tag in g.tag_list)]
+    chosen = [g for g in groups if g.active and g.approved and (tag is None or tag in g.tag_list)]
     return [g for g in chosen if g.announcements], [g for g in chosen if not g.announcements]
 
 

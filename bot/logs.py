@@ -13,11 +13,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 
 NOISY = ("httpx", "httpcore", "sentence_transformers", "transformers", "faiss", "bm25s", "aiohttp.access",
-         "apscheduler", "alembic")
+         "apscheduler", "alembic", "sqlalchemy")  # sqlalchemy at INFO writes every statement
+# At DEBUG this would write whole updates (questions, names, user ids): never below INFO,
+# whatever HOIDOAN_LOG_LEVEL says.
+PRIVATE = ("telegram",)
+SQL_PARAMETERS = re.compile(r"\[parameters: .*?\]\n?(?=\(Background|\Z|\n)", re.DOTALL)
+
+
+class PrivacyFilter(logging.Filter):
+    """Drop SQL parameters from any record that still carries them (a driver's own message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "[parameters:" in message:
+            record.msg, record.args = SQL_PARAMETERS.sub("[parameters hidden]", message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and "[parameters:" in record.exc_text:
+            record.exc_text = SQL_PARAMETERS.sub("[parameters hidden]", record.exc_text)
+        return True
 
 
 class RedactFilter(logging.Filter):
@@ -77,6 +96,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactFilter(secrets))
+    handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -84,3 +104,6 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
     root.setLevel(level)
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for private in PRIVATE:
+        logging.getLogger(private).setLevel(max(logging.INFO, logging.getLevelName(level.upper())
+                                                if isinstance(level, str) else level))

@@ -111,6 +111,10 @@ FEEDBACK_REASONS = {"wrong": "Sai", "outdated": "Đã cũ", "irrelevant": "Khôn
 BUTTON_SKIP = "Bỏ qua"
 FILE_GONE = "Tệp gốc của tài liệu này không còn trên máy chủ."
 QUESTION_GONE = "Câu hỏi này đã quá cũ, bạn vui lòng hỏi lại."
+BUTTON_INVALID = "Nút này không còn dùng được."
+BUTTON_NOT_YOURS = "Nút này dành cho người đã đặt câu hỏi. Bạn hãy tự hỏi bot nhé!"
+TOO_FAST = "Bạn hỏi nhanh quá, vui lòng đợi khoảng {seconds} giây rồi hỏi tiếp nhé."
+REPLY_FAILED = "Xin lỗi, mình không gửi được câu trả lời (có thể quá dài). Bạn thử hỏi ngắn gọn hơn nhé."
 BUSY_INDEXING = "Đang cập nhật dữ liệu, câu trả lời có thể chậm hơn một chút."
 
 # --- Telegram: admins -----------------------------------------------------------------------
@@ -251,6 +255,20 @@ GROUP_ADMIN_ONLY = "Chỉ quản trị viên của nhóm mới đổi được c
 GROUP_ANNOUNCEMENTS_USAGE = "Cú pháp: <code>/announcements on</code> hoặc <code>/announcements off</code>"
 GROUP_ANNOUNCEMENTS_ON = "🔔 Nhóm này sẽ nhận thông báo chung."
 GROUP_ANNOUNCEMENTS_OFF = "🔕 Nhóm này sẽ không nhận thông báo chung nữa."
+GROUP_PENDING = (
+    "👥 Nhóm «{title}» vừa thêm bot (người thêm: {by}). Nhóm chỉ nhận thông báo sau khi được duyệt."
+)
+BUTTON_APPROVE = "Duyệt"
+BUTTON_LEAVE = "Rời nhóm"
+GROUP_APPROVED = "✅ Đã duyệt nhóm «{title}»: nhóm sẽ nhận thông báo."
+GROUP_LEFT = "👋 Đã rời nhóm «{title}»."
+GROUP_UNKNOWN = "Không tìm thấy nhóm này."
+GROUP_NOT_APPROVED = "Nhóm này chưa được quản trị viên Hỏi Đoàn duyệt nhận thông báo."
+GROUP_STATE_PENDING = "chờ duyệt"
+GROUP_STATE_REJECTED = "đã từ chối"
+GROUP_TAGS_INVALID = (
+    "Nhãn chỉ gồm chữ không dấu, số, dấu gạch (tối đa 32 ký tự), tối đa {max} nhãn. Ví dụ: /tag khoi-co-quan"
+)
 GROUP_TAGS_SET = "🏷 Nhãn của nhóm: {tags}"
 GROUP_TAGS_NONE = "Nhóm chưa có nhãn. Đặt nhãn: <code>/tag khoi-co-quan, khoi-truong-hoc</code>"
 ANNOUNCEMENT_TITLE = "Thông báo: {first_line}"

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     upload_types: Annotated[list[str], NoDecode] = ["pdf", "docx", "doc", "rtf", "txt", "md", "html", "htm",
                                                     "png", "jpg", "jpeg", "tif", "tiff"]
     concurrent_updates: Annotated[int, Field(ge=1, le=256)] = 16
+    # Per member: more questions than this in any 60 s get "bạn hỏi nhanh quá" (bot/ratelimit.py).
+    questions_per_minute: Annotated[int, Field(ge=1, le=1000)] = 10
     webhook_url: str = ""
     webhook_secret: str = Field(default="", repr=False)
     webhook_listen: str = "0.0.0.0"
@@ -153,7 +155,9 @@ def describe_error(err: ValidationError) -> str:
     lines = []
     for item in err.errors():
         name = "HOIDOAN_" + "_".join(str(p) for p in item["loc"]).upper()
-        lines.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+        secret = any(word in name for word in ("TOKEN", "SECRET", "PASSWORD", "DATABASE_URL"))
+        shown = "(value hidden)" if secret else f"(got {item.get('input')!r})"
+        lines.append(f"{name}: {item['msg']} {shown}")
     return "Invalid setting(s):\n  " + "\n  ".join(lines)
 
 

@@ -79,10 +79,16 @@ class ChatRow(Base):
     tags: Mapped[str] = mapped_column(Text, default="")  # comma-separated, e.g. "khoi-co-quan"
     can_pin: Mapped[bool] = mapped_column(Boolean, default=False)
     migrated_to: Mapped[int | None] = mapped_column(BigInteger)
+    # Announcement target only once approved: added by a bot admin, or approved by one (issue 11).
+    approval: Mapped[str] = mapped_column(String(12), default="pending")  # pending | approved | rejected
 
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+    @property
+    def approved(self) -> bool:
+        return self.approval == "approved"
 
     @property
     def is_group(self) -> bool:
@@ -257,12 +263,14 @@ class Store:
             return s.get(ChatRow, chat_id)
 
     def set_membership(self, chat_id: int, chat_type: str, title: str | None, status: str,
-                       can_pin: bool = False) -> ChatRow:
-        """The bot was added, promoted, restricted or removed (a ``my_chat_member`` update)."""
-        return _retry_on_conflict(self._set_membership, chat_id, str(chat_type), title, str(status), can_pin)
+                       can_pin: bool = False, approval: str | None = None) -> ChatRow:
+        """The bot was added, promoted, restricted or removed (a ``my_chat_member`` update);
+        ``approval`` when the change itself decides it (a bot admin added the bot)."""
+        return _retry_on_conflict(self._set_membership, chat_id, str(chat_type), title, str(status), can_pin,
+                                  approval)
 
     def _set_membership(self, chat_id: int, chat_type: str, title: str | None, status: str,
-                        can_pin: bool) -> ChatRow:
+                        can_pin: bool, approval: str | None) -> ChatRow:
         with self._session.begin() as s:
             row = s.get(ChatRow, chat_id)
             if row is None:
@@ -271,6 +279,8 @@ class Store:
             row.type, row.title, row.last_seen = chat_type, title or row.title, utcnow()
             row.status, row.can_pin = status, can_pin
             row.active = status in ("member", "administrator", "creator", "restricted")
+            if approval is not None:
+                row.approval = approval
             s.flush()
             return row
 
@@ -284,6 +294,7 @@ class Store:
                 s.add(new)
             if old is not None:
                 new.announcements, new.tags = old.announcements, old.tags or new.tags
+                new.approval = old.approval
                 new.status, new.can_pin = old.status, old.can_pin
                 old.active, old.migrated_to = False, new_id
             new.type, new.active = "supergroup", True
@@ -294,6 +305,17 @@ class Store:
             if row is not None:
                 row.active = active
                 row.status = status or row.status
+
+    def set_approval(self, chat_id: int, approval: str) -> ChatRow | None:
+        """approved | pending | rejected (a rejected group is left and never a target)."""
+        with self._session.begin() as s:
+            row = s.get(ChatRow, chat_id)
+            if row is not None:
+                row.approval = approval
+                if approval == "rejected":
+                    row.active = False
+                s.flush()
+            return row
 
     def set_announcements(self, chat_id: int, enabled: bool) -> None:
         with self._session.begin() as s:
@@ -488,14 +510,17 @@ def _retry_on_conflict(fn: Callable[..., T], *args: Any) -> T:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the settings each backend needs for a multi-threaded bot."""
+    """An engine with the settings each backend needs for a multi-threaded bot.
+
+    ``hide_parameters``: an error never writes members' questions, names or ids into the logs.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         memory = not path or path == ":memory:"
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               poolclass=StaticPool if memory else None)
+                               poolclass=StaticPool if memory else None, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -506,4 +531,4 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)

@@ -264,6 +264,14 @@ class FakeBotApi:
         self._chat(p["chat_id"])
         return True
 
+    async def api_leaveChat(self, p: dict, f: dict) -> bool:
+        entry = {"method": "leaveChat", "chat_id": int(p["chat_id"]), "message_id": 0, "at": time.monotonic(),
+                 "wall": time.time(), "text": "", "params": p, "reply_markup": None, "data": None, "reply_to": None}
+        async with self._changed:
+            self.sent.append(entry)
+            self._changed.notify_all()
+        return True
+
     async def api_answerCallbackQuery(self, p: dict, f: dict) -> bool:
         self.callback_answers.append(p)
         return True

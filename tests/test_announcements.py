@@ -20,11 +20,12 @@ def sends_per_chat(fake_api, methods=("sendMessage",), after: int = 0) -> Counte
 
 
 async def add_groups(fake_api, count: int, start: int = 1) -> list[dict]:
+    """Groups a bot admin added the bot to (approved at once)."""
     groups = []
-    someone = fake_api.user(GROUP_ADMIN, "Bí thư")
+    admin = fake_api.user(ADMIN_ID, "Bí thư Đoàn trường")
     for i in range(start, start + count):
         group = fake_api.group(-1000000000 - i, f"Chi đoàn {i}")
-        await fake_api.chat_member_update(group, someone, "left", "member")
+        await fake_api.chat_member_update(group, admin, "left", "member")
         groups.append(group)
     return groups
 
@@ -248,3 +249,39 @@ async def test_group_migrated_to_supergroup_gets_the_message_at_its_new_id(bot, 
     assert sends_per_chat(fake_api, after=n) == Counter({new_id: 1})
     assert "Đã gửi: 1 · Thất bại: 0" in report["text"]
     assert bot.store.get_chat(group["id"]).migrated_to == new_id
+
+
+async def test_a_strangers_group_gets_nothing_until_approved(bot, fake_api) -> None:
+    """Anyone can add the bot to their group: it is a target only once a bot admin approves."""
+    ours = await add_groups(fake_api, 1)
+    fake_api.private_chat(fake_api.user(ADMIN_ID))  # the admin has talked to the bot before
+    stranger = fake_api.user(9999, "Người lạ")
+    theirs = fake_api.group(-1000000777, "Nhóm lạ")
+    n = len(fake_api.sent)
+    await fake_api.chat_member_update(theirs, stranger, "left", "member")
+    ask = await fake_api.wait_sent(lambda e: e["chat_id"] == ADMIN_ID and "Nhóm lạ" in e["text"], n)
+    assert set(fake_api.buttons(ask)) == {"Duyệt", "Rời nhóm"}
+    assert bot.store.get_chat(theirs["id"]).approval == "pending"
+
+    fake_api.chat_admins[(theirs["id"], 9999)] = "creator"
+    n = len(fake_api.sent)
+    await fake_api.send_text(theirs, stranger, "/tag khoi-co-quan")
+    assert "chưa được quản trị viên Hỏi Đoàn duyệt" in (await fake_api.reply_to(theirs, n))["text"]
+    assert bot.store.get_chat(theirs["id"]).tag_list == []
+
+    _preview, confirm = await compose(fake_api, "/announce Họp Ban Chấp hành lúc 8 giờ sáng mai")
+    assert "<b>1</b> nhóm" in confirm["text"]  # ours only
+    n = len(fake_api.sent)
+    await fake_api.press(fake_api.message_of(confirm), fake_api.user(ADMIN_ID), fake_api.buttons(confirm)["Gửi"])
+    await wait_until(lambda: sends_per_chat(fake_api, after=n)[ours[0]["id"]] == 1)
+    await asyncio.sleep(0.5)
+    assert sends_per_chat(fake_api, after=n)[theirs["id"]] == 0
+
+    # A member's press is refused; the admin's "Rời nhóm" leaves the group for good.
+    await fake_api.press(fake_api.message_of(ask), fake_api.user(MEMBER_ID), fake_api.buttons(ask)["Duyệt"])
+    assert bot.store.get_chat(theirs["id"]).approval == "pending"
+    n = len(fake_api.sent)
+    await fake_api.press(fake_api.message_of(ask), fake_api.user(ADMIN_ID), fake_api.buttons(ask)["Rời nhóm"])
+    await fake_api.wait_sent(lambda e: e["method"] == "leaveChat" and e["chat_id"] == theirs["id"], n)
+    row = bot.store.get_chat(theirs["id"])
+    assert row.approval == "rejected" and not row.active

@@ -21,7 +21,7 @@ def add_groups(fake_api, store: Store, count: int) -> list[int]:
     ids = []
     for i in range(1, count + 1):
         group = fake_api.group(-1000000000 - i, f"Chi đoàn {i}")
-        store.set_membership(group["id"], "supergroup", group["title"], "member")
+        store.set_membership(group["id"], "supergroup", group["title"], "member", approval="approved")
         ids.append(group["id"])
     return ids
 

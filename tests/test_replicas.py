@@ -82,7 +82,7 @@ async def test_three_replicas_share_questions_broadcast_and_index(bot_settings: 
     groups = []
     for i in range(300):
         group = fake_api.group(-1000000000 - i, f"Chi đoàn {i}")
-        store.set_membership(group["id"], "supergroup", group["title"], "member")
+        store.set_membership(group["id"], "supergroup", group["title"], "member", approval="approved")
         groups.append(group["id"])
     replicas = [await start_replica(bot_settings, fake_api, tmp_path, pg_url, n) for n in range(3)]
     try:

@@ -27,13 +27,21 @@ from bot.engine import AddResult, ReindexResult
 from bot.ingest import IngestError
 from bot.library import Staged
 from bot.render import format_date
+from bot.settings import Settings
 from bot.telegram import charts, layouts
+from bot.telegram.callbacks import Remove, Upload, encode, parse
 from bot.telegram.services import services
 
 log = logging.getLogger(__name__)
 
 TELEGRAM_DOWNLOAD_LIMIT_MB = 20.0  # the Bot API's getFile limit (a local Bot API server has none)
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def upload_limit_mb(settings: Settings) -> float:
+    """api.telegram.org serves files up to 20 MB; a local Bot API server has no such limit."""
+    official = "api.telegram.org" in settings.telegram_api_url
+    return min(TELEGRAM_DOWNLOAD_LIMIT_MB, settings.max_file_mb) if official else settings.max_file_mb
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -171,7 +179,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(messages.UPLOAD_BAD_TYPE.format(
             ext=escape(ext or name), types=", ".join(t.upper() for t in svc.settings.upload_types)))
         return
-    limit = min(TELEGRAM_DOWNLOAD_LIMIT_MB, svc.settings.max_file_mb)
+    limit = upload_limit_mb(svc.settings)
     size_mb = (document.file_size or 0) / 1e6
     if size_mb > limit:
         log.info("Refused upload %s: %.1f MB over %.0f MB", name, size_mb, limit)
@@ -188,6 +196,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             log.warning("Download of an upload failed: %s", err)
             await edit_text(status, messages.UPLOAD_FAILED)
             return
+        real_mb = Path(local).stat().st_size / 1e6  # a local Bot API server may not say the size first
+        if real_mb > limit:
+            log.info("Refused upload: %.1f MB over %.0f MB", real_mb, limit)
+            await edit_text(status, messages.UPLOAD_TOO_BIG.format(name=escape(name), size=real_mb, limit=limit))
+            return
         try:
             staged = await asyncio.to_thread(svc.engine.stage_upload, Path(local), name, _ocr_editor(status, name))
         except IngestError as err:
@@ -200,8 +213,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if staged.same_title:
         context.bot_data.setdefault(STAGED_KEY, {})[staged.token] = (staged, user.id)
         keyboard = InlineKeyboardMarkup([[
-            InlineKeyboardButton(messages.BUTTON_REPLACE, callback_data=f"up:{staged.token}:replace"),
-            InlineKeyboardButton(messages.BUTTON_KEEP_BOTH, callback_data=f"up:{staged.token}:keep"),
+            InlineKeyboardButton(messages.BUTTON_REPLACE, callback_data=encode(Upload(staged.token, True))),
+            InlineKeyboardButton(messages.BUTTON_KEEP_BOTH, callback_data=encode(Upload(staged.token, False))),
         ]])
         await edit_text(status, messages.UPLOAD_SAME_TITLE.format(
             title=escape(staged.document.title), files=escape(", ".join(staged.same_title))), keyboard)
@@ -229,15 +242,15 @@ async def _finish_upload(svc: object, staged: Staged, replace: list[str], status
 async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"Thay thế" / "Giữ cả hai" on an upload whose title matches other documents."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
+    data = parse(query.data)
     pending = context.bot_data.get(STAGED_KEY, {})
-    entry = pending.get(parts[1]) if len(parts) == 3 and parts[2] in ("replace", "keep") else None
+    entry = pending.get(data.token) if isinstance(data, Upload) else None
     if entry is None or entry[1] != update.effective_user.id:
         await query.answer(messages.UPLOAD_EXPIRED, show_alert=True)
         return
     await query.answer()
-    staged, _ = pending.pop(parts[1])
-    replace = staged.same_title if parts[2] == "replace" else []
+    staged, _ = pending.pop(data.token)
+    replace = staged.same_title if data.replace else []
     await _finish_upload(services(context), staged, replace, query.message)
 
 
@@ -270,8 +283,8 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     doc = found[0]
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(messages.BUTTON_CONFIRM_REMOVE, callback_data=f"rm:{_remove_key(doc.doc_id)}"),
-        InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data="rm:cancel"),
+        InlineKeyboardButton(messages.BUTTON_CONFIRM_REMOVE, callback_data=encode(Remove(_remove_key(doc.doc_id)))),
+        InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=encode(Remove("cancel"))),
     ]])
     await message.reply_text(messages.REMOVE_CONFIRM.format(title=escape(doc.title), path=escape(doc.path or "")),
                              reply_markup=keyboard)
@@ -281,7 +294,11 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     query = update.callback_query
-    key = (query.data or "").partition(":")[2]
+    data = parse(query.data)
+    if not isinstance(data, Remove):
+        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+        return
+    key = data.key
     await query.answer()
     if key == "cancel":
         await edit_text(query.message, messages.REMOVE_CANCELLED)
@@ -289,7 +306,7 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     docs_now = await asyncio.to_thread(svc.engine.documents)
     doc = next((d for d in docs_now if _remove_key(d.doc_id) == key), None)
     if doc is None:
-        await edit_text(query.message, messages.REMOVE_NOT_FOUND.format(query=key))
+        await edit_text(query.message, messages.REMOVE_NOT_FOUND.format(query=escape(key)))
         return
     async with svc.reindexing:
         result = await asyncio.to_thread(svc.engine.remove_document, doc.doc_id)

@@ -20,9 +20,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.store import AnnouncementRow, utcnow
+from bot.store import AnnouncementRow, ChatRow, utcnow
 from bot.telegram.admin import admin_only, edit_text
 from bot.telegram.broadcast import plain_text, send_content, write_to_knowledge
+from bot.telegram.callbacks import Announcement, GroupDecision, encode, parse
 from bot.telegram.layouts import split_html
 from bot.telegram.services import Services, services
 
@@ -116,9 +117,9 @@ async def _compose(update: Update, context: ContextTypes.DEFAULT_TYPE, scheduled
         skipped=messages.ANNOUNCE_PREVIEW_SKIPPED.format(skipped=skipped) if skipped else "",
         pin=messages.ANNOUNCE_PREVIEW_PIN if pin else "",
         when=messages.ANNOUNCE_PREVIEW_WHEN.format(when=local_time(when, svc.settings.timezone)) if when else "")
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(messages.BUTTON_SEND, callback_data=f"ann:send:{ann.id}"),
-                                      InlineKeyboardButton(messages.BUTTON_CANCEL,
-                                                           callback_data=f"ann:cancel:{ann.id}")]])
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(messages.BUTTON_SEND, callback_data=encode(Announcement("send", ann.id))),
+        InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=encode(Announcement("cancel", ann.id)))]])
     await message.reply_text(preview, reply_markup=keyboard)
 
 
@@ -147,19 +148,20 @@ async def scheduled_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         lines.append(messages.SCHEDULED_LINE.format(id=ann.id, when=local_time(ann.scheduled_at, svc.settings.timezone),
                                                     tag=tag, preview=preview))
         buttons.append([InlineKeyboardButton(messages.BUTTON_CANCEL_N.format(id=ann.id),
-                                             callback_data=f"ann:cancel:{ann.id}")])
+                                             callback_data=encode(Announcement("cancel", ann.id)))])
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
 
 
 @admin_only
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ann:send:<id> | ann:cancel:<id>."""
     svc = services(context)
     query = update.callback_query
-    _, action, ann_id = (query.data or "ann::0").split(":", 2)
-    await query.answer()
-    if not ann_id.isdigit():
+    data = parse(query.data)
+    if not isinstance(data, Announcement):
+        await query.answer(messages.BUTTON_INVALID, show_alert=True)
         return
+    await query.answer()
+    action, ann_id = data.action, str(data.ann_id)
     if action == "cancel":
         ok = await asyncio.to_thread(svc.outbox.cancel, int(ann_id))
         text = messages.ANNOUNCE_CANCELLED if ok else messages.ANNOUNCE_NOT_CANCELLABLE
@@ -194,6 +196,15 @@ async def add_to_knowledge(svc: Services, ann: AnnouncementRow) -> None:
             log.exception("Could not index announcement %s", ann.id)
 
 
+def _group_state(row: ChatRow) -> str:
+    state = messages.GROUP_STATE_ACTIVE if row.active else messages.GROUP_STATE_INACTIVE
+    if row.approval == "pending":
+        state += " · " + messages.GROUP_STATE_PENDING
+    elif row.approval == "rejected":
+        state += " · " + messages.GROUP_STATE_REJECTED
+    return state
+
+
 @admin_only
 async def groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
@@ -205,7 +216,7 @@ async def groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for row in rows:
         lines.append(messages.GROUPS_LINE.format(
             title=escape(row.title or str(row.id)),
-            state=messages.GROUP_STATE_ACTIVE if row.active else messages.GROUP_STATE_INACTIVE,
+            state=_group_state(row),
             optout="" if row.announcements else messages.GROUP_OPTED_OUT,
             tags=messages.GROUP_TAGS.format(tags=escape(", ".join(row.tag_list))) if row.tag_list else ""))
     for part in split_html("\n".join(lines)):
@@ -230,12 +241,25 @@ async def _group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     return True
 
 
+MAX_TAGS = 10
+TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+async def _approved_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Tags and opt-out only mean something for a group that receives announcements."""
+    row = await asyncio.to_thread(services(context).store.get_chat, update.effective_chat.id)
+    if row is None or not row.approved:
+        await update.effective_message.reply_text(messages.GROUP_NOT_APPROVED)
+        return False
+    return True
+
+
 async def announcements_switch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     arg = " ".join(context.args or []).strip().lower()
     if arg not in ("on", "off", "bat", "bật", "tat", "tắt"):
         await update.effective_message.reply_text(messages.GROUP_ANNOUNCEMENTS_USAGE)
         return
-    if not await _group_admin(update, context):
+    if not await _group_admin(update, context) or not await _approved_group(update, context):
         return
     enabled = arg in ("on", "bat", "bật")
     chat = update.effective_chat
@@ -259,9 +283,11 @@ async def tag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = messages.GROUP_TAGS_SET.format(tags=escape(", ".join(current))) if current else messages.GROUP_TAGS_NONE
         await update.effective_message.reply_text(text)
         return
-    if not await _group_admin(update, context):
+    if not await _group_admin(update, context) or not await _approved_group(update, context):
         return
-    await asyncio.to_thread(store.seen_chat, chat.id, chat.type, chat.title)
+    if len(given) > MAX_TAGS or any(not TAG.fullmatch(t.lower()) for t in given):
+        await update.effective_message.reply_text(messages.GROUP_TAGS_INVALID.format(max=MAX_TAGS))
+        return
     tags = await asyncio.to_thread(store.set_tags, chat.id, given)
     await update.effective_message.reply_text(messages.GROUP_TAGS_SET.format(tags=escape(", ".join(tags))))
 
@@ -269,14 +295,63 @@ async def tag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- membership updates ------------------------------------------------------------------------------
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The bot was added to, promoted in, restricted in or removed from a chat."""
+    svc = services(context)
     change: ChatMemberUpdated = update.my_chat_member
     chat, member = change.chat, change.new_chat_member
     can_pin = bool(getattr(member, "can_pin_messages", False)) or member.status == ChatMemberStatus.OWNER
     if chat.type == ChatType.GROUP and member.status == ChatMemberStatus.ADMINISTRATOR:
         can_pin = True  # in basic groups every admin may pin
-    await asyncio.to_thread(services(context).store.set_membership, chat.id, chat.type,
-                            chat.title or chat.full_name, member.status, can_pin)
+    by_admin = svc.is_admin(change.from_user.id if change.from_user else None)
+    joined = member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+    was_in = change.old_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
+                                               ChatMemberStatus.RESTRICTED, ChatMemberStatus.OWNER)
+    approval = "approved" if joined and by_admin else None
+    row = await asyncio.to_thread(svc.store.set_membership, chat.id, chat.type, chat.title or chat.full_name,
+                                  member.status, can_pin, approval)
     log.info("Bot is now %s in %s chat %s", member.status, chat.type, chat.id)
+    if row.is_group and joined and not was_in and not row.approved:
+        await _ask_admins_to_approve(context, row, change.from_user.full_name if change.from_user else "?")
+
+
+async def _ask_admins_to_approve(context: ContextTypes.DEFAULT_TYPE, row: ChatRow, added_by: str) -> None:
+    """Someone who is not a bot admin added the bot to a group: it is no target until approved."""
+    if row.approval == "rejected":
+        await asyncio.to_thread(services(context).store.set_approval, row.id, "pending")
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(messages.BUTTON_APPROVE, callback_data=encode(GroupDecision(row.id, True))),
+        InlineKeyboardButton(messages.BUTTON_LEAVE, callback_data=encode(GroupDecision(row.id, False))),
+    ]])
+    text = messages.GROUP_PENDING.format(title=escape(row.title or str(row.id)), by=escape(added_by))
+    for admin_id in services(context).settings.admin_ids:
+        try:
+            await context.bot.send_message(admin_id, text, reply_markup=keyboard)
+        except TelegramError as err:  # the admin never opened a chat with the bot
+            log.warning("Cannot ask admin %s to approve a group: %s", admin_id, err)
+
+
+@admin_only
+async def on_group_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Duyệt" makes the group a target; "Rời nhóm" leaves it."""
+    svc = services(context)
+    query = update.callback_query
+    data = parse(query.data)
+    if not isinstance(data, GroupDecision):
+        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+        return
+    await query.answer()
+    row = await asyncio.to_thread(svc.store.set_approval, data.chat_id, "approved" if data.approve else "rejected")
+    if row is None:
+        await edit_text(query.message, messages.GROUP_UNKNOWN)
+        return
+    title = escape(row.title or str(row.id))
+    if data.approve:
+        await edit_text(query.message, messages.GROUP_APPROVED.format(title=title))
+        return
+    try:
+        await context.bot.leave_chat(data.chat_id)
+    except TelegramError as err:
+        log.info("Leaving group %s: %s", data.chat_id, err)
+    await edit_text(query.message, messages.GROUP_LEFT.format(title=title))
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

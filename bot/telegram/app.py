@@ -21,7 +21,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -40,6 +40,7 @@ from bot import messages
 from bot.index import IndexNotFound
 from bot.telegram import admin, announce, members
 from bot.telegram.broadcast import Broadcaster, RateLimiter
+from bot.telegram.callbacks import PATTERNS
 from bot.telegram.services import KEY, Services
 
 log = logging.getLogger(__name__)
@@ -58,15 +59,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's turn first, and only then for a concurrency slot: a chat with
+        fifty queued questions holds one slot, never all of them (issue 11)."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._semaphore:
+                await coroutine
             return
         lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
         self._locks[chat.id] = (lock, users + 1)
         try:
-            async with lock:
+            async with lock, self._semaphore:
                 await coroutine
         finally:
             lock, users = self._locks[chat.id]
@@ -74,6 +78,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._locks[chat.id]
             else:
                 self._locks[chat.id] = (lock, users - 1)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine  # not used: process_update above orders and limits itself
 
     async def initialize(self) -> None:
         pass
@@ -100,6 +107,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     err = context.error
     if isinstance(err, Forbidden):
         log.info("Blocked or removed from a chat: %s", err)
+        return
+    if isinstance(err, BadRequest):  # PTB makes it a NetworkError, but it is our reply that was refused
+        log.warning("Telegram refused a request: %s", err)
+        if isinstance(update, Update) and update.effective_message is not None:
+            with contextlib.suppress(TelegramError):
+                await update.effective_message.reply_text(html.escape(messages.REPLY_FAILED))
         return
     if isinstance(err, (RetryAfter, NetworkError)):
         log.warning("Telegram API trouble: %s", err)
@@ -177,10 +190,13 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
     app.add_handler(ChatMemberHandler(announce.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, announce.on_migrate))
     # 5. Buttons: answers' buttons for everyone, removal and announcement confirmation for admins.
-    app.add_handler(CallbackQueryHandler(members.on_answer_button, pattern=r"^(more|file|fb|fbr):"))
-    app.add_handler(CallbackQueryHandler(admin.on_remove_button, pattern=r"^rm:"))
-    app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^up:"))
-    app.add_handler(CallbackQueryHandler(announce.on_button, pattern=r"^ann:"))
+    app.add_handler(CallbackQueryHandler(members.on_answer_button, pattern=PATTERNS["answer"]))
+    app.add_handler(CallbackQueryHandler(admin.on_remove_button, pattern=PATTERNS["remove"]))
+    app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=PATTERNS["upload"]))
+    app.add_handler(CallbackQueryHandler(announce.on_button, pattern=PATTERNS["announcement"]))
+    app.add_handler(CallbackQueryHandler(announce.on_group_decision, pattern=PATTERNS["group"]))
+    # Any other button (forged, or from an old version): a polite alert.
+    app.add_handler(CallbackQueryHandler(members.on_unknown_button))
     # 6. Files sent in a private chat: admins add documents, others get a polite note.
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.Document.ALL,
                                    admin.on_document))

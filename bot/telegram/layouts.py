@@ -26,6 +26,7 @@ from bot.faq import Faq
 from bot.index import DocInfo
 from bot.render import excerpt, format_date
 from bot.store import Stats, Unanswered
+from bot.telegram.callbacks import File, More, Vote, VoteReason, encode
 
 TELEGRAM_LIMIT = 4096
 SHOWN_FIRST = 3
@@ -43,14 +44,34 @@ def _openers(stack: Sequence[tuple[str, str]]) -> str:
     return "".join(tag for _, tag in stack)
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip_utf16(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units, never inside a surrogate pair."""
+    if utf16_len(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        size = 2 if ord(ch) > 0xFFFF else 1
+        if used + size > limit - 1:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out) + "…"
+
+
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Cut HTML into parts of at most ``limit`` characters, preferring line breaks."""
-    if len(text) <= limit:
+    """Cut HTML into parts of at most ``limit`` UTF-16 units (as Telegram counts), preferring
+    line breaks and never leaving a tag open."""
+    if utf16_len(text) <= limit:
         return [text]
     tokens: list[str] = []
     for tok in _TOKEN.findall(text):
         # A word longer than a message (a URL, a table row) is cut by force.
-        step = limit // 2
+        step = limit // 4  # code points; at most two UTF-16 units each
         tokens.extend([tok[i:i + step] for i in range(0, len(tok), step)] if len(tok) > step else [tok])
     parts: list[str] = []
     cur: list[str] = []
@@ -58,7 +79,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     brk: tuple[int, list[tuple[str, str]]] | None = None  # (position in cur, stack) after a newline
 
     def length(items: list[str]) -> int:
-        return sum(len(t) for t in items)
+        return sum(utf16_len(t) for t in items)
 
     for tok in tokens:
         new_stack = list(stack)
@@ -69,7 +90,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             match = _TAG_NAME.match(tok)
             if match:
                 new_stack.append((match.group(1).lower(), tok))
-        if length(cur) + len(tok) + len(_closers(new_stack)) > limit and cur:
+        if length(cur) + utf16_len(tok) + len(_closers(new_stack)) > limit and cur:
             if brk is not None and brk[0] > 0:
                 at, at_stack = brk
                 parts.append("".join(cur[:at]) + _closers(at_stack))
@@ -131,22 +152,22 @@ def answer_keyboard(question_id: int, results: Sequence[dict[str, Any]], start: 
     """Buttons under an answer: more results, the shown documents' files, 👍/👎."""
     rows: list[list[InlineKeyboardButton]] = []
     if start == 0 and len(results) > count:
-        rows.append([InlineKeyboardButton(messages.BUTTON_MORE, callback_data=f"more:{question_id}")])
-    files = [InlineKeyboardButton(messages.BUTTON_FILE.format(n=i + 1), callback_data=f"file:{question_id}:{i}")
+        rows.append([InlineKeyboardButton(messages.BUTTON_MORE, callback_data=encode(More(question_id)))])
+    files = [InlineKeyboardButton(messages.BUTTON_FILE.format(n=i + 1), callback_data=encode(File(question_id, i)))
              for i in range(start, min(start + count, len(results))) if results[i].get("path")]
     if files:
         rows.append(files)
     if feedback:
-        rows.append([InlineKeyboardButton(messages.BUTTON_UP, callback_data=f"fb:{question_id}:up"),
-                     InlineKeyboardButton(messages.BUTTON_DOWN, callback_data=f"fb:{question_id}:down")])
+        rows.append([InlineKeyboardButton(messages.BUTTON_UP, callback_data=encode(Vote(question_id, "up"))),
+                     InlineKeyboardButton(messages.BUTTON_DOWN, callback_data=encode(Vote(question_id, "down")))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def feedback_reason_keyboard(question_id: int) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(label, callback_data=f"fbr:{question_id}:{key}")
+    buttons = [InlineKeyboardButton(label, callback_data=encode(VoteReason(question_id, key)))
                for key, label in messages.FEEDBACK_REASONS.items()]
-    return InlineKeyboardMarkup([buttons, [InlineKeyboardButton(messages.BUTTON_SKIP,
-                                                                callback_data=f"fbr:{question_id}:skip")]])
+    skip = InlineKeyboardButton(messages.BUTTON_SKIP, callback_data=encode(VoteReason(question_id, "skip")))
+    return InlineKeyboardMarkup([buttons, [skip]])
 
 
 def result_summaries(answer: Answer) -> list[dict[str, Any]]:
@@ -177,7 +198,8 @@ def docs_html(docs: Sequence[DocInfo]) -> str:
 
 
 def stats_caption(stats: Stats) -> str:
-    top = "\n".join(f"• {escape(title)} ({n})" for title, n in stats.top_documents) or messages.STATS_NONE
+    top = "\n".join(f"• {escape(clip_utf16(title, 80))} ({n})"
+                    for title, n in stats.top_documents) or messages.STATS_NONE
     return messages.STATS_CAPTION.format(days=stats.days, questions=stats.questions, answered=stats.answered,
                                          abstained=stats.abstained, up=stats.thumbs_up, down=stats.thumbs_down,
                                          top=top)
@@ -192,7 +214,8 @@ def unanswered_html(items: Sequence[Unanswered]) -> str:
         why = messages.UNANSWERED_WHY.get(kind, kind)
         if reason:
             why += " " + messages.FEEDBACK_REASONS.get(reason, reason).lower()
-        lines.append(f"• {item.created_at:%d/%m %H:%M} — {escape(item.question)} <i>({why})</i>")
+        # A question may be 1,000 characters of emoji: keep each line short, in Telegram's units.
+        lines.append(f"• {item.created_at:%d/%m %H:%M} — {escape(clip_utf16(item.question, 300))} <i>({why})</i>")
     return "\n".join(lines)
 
 

@@ -16,12 +16,13 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.index import IndexNotFound
 from bot.telegram import layouts
+from bot.telegram.callbacks import File, More, Vote, VoteReason, parse
 from bot.telegram.services import services
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if not question:
         await message.reply_text(messages.EMPTY_QUESTION, do_quote=quote)
         return
+    wait = svc.question_limiter.wait_seconds(user.id)
+    if wait > 0:  # a flood costs its sender a refusal, not the others their answers
+        await message.reply_text(messages.TOO_FAST.format(seconds=max(1, round(wait))), do_quote=quote)
+        return
     with contextlib.suppress(TelegramError):  # "typing…" is only a courtesy
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     started = time.perf_counter()
@@ -131,28 +136,44 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
 
 
 async def _reply_parts(message: Message, html: str, keyboard: object, quote: bool) -> Message:
+    """Send an answer in parts of at most 4,096 UTF-16 units; a refused part is said, not lost."""
     parts = layouts.split_html(html)
     sent = message
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        sent = await message.reply_text(part, do_quote=quote and i == 0,
-                                        reply_markup=keyboard if last else None)
+        try:
+            sent = await message.reply_text(part, do_quote=quote and i == 0,
+                                            reply_markup=keyboard if last else None)
+        except BadRequest as err:
+            log.warning("Telegram refused a reply: %s", err)
+            await message.reply_text(messages.REPLY_FAILED, do_quote=quote)
+            break
     return sent
 
 
 # --- buttons under answers ---------------------------------------------------------------------
 async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Callback data: more:<qid> | file:<qid>:<n> | fb:<qid>:up|down | fbr:<qid>:<reason>|skip."""
+    """More results, the original file, 👍/👎 and its reason: only for the question's own chat,
+    and votes only from the member who asked (a forged button changes nothing)."""
     svc = services(context)
     query = update.callback_query
-    action, _, rest = (query.data or "").partition(":")
-    qid_text, _, arg = rest.partition(":")
-    row = await asyncio.to_thread(svc.store.get_question, int(qid_text)) if qid_text.isdigit() else None
+    data = parse(query.data)
+    if not isinstance(data, More | File | Vote | VoteReason):
+        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+        return
+    row = await asyncio.to_thread(svc.store.get_question, data.qid)
     if row is None:
         await query.answer(messages.QUESTION_GONE, show_alert=True)
         return
-    private = query.message is not None and query.message.chat.type == ChatType.PRIVATE
-    if action == "more":
+    chat_id = query.message.chat.id if query.message is not None else None
+    asker = query.from_user.id == row.user_id
+    # The answer is visible in the chat it was given in; anywhere else the button is forged.
+    if chat_id != row.chat_id or (isinstance(data, Vote | VoteReason) and not asker):
+        log.info("Refused a button on question %s from another user or chat", row.id)
+        await query.answer(messages.BUTTON_NOT_YOURS, show_alert=True)
+        return
+    private = query.message.chat.type == ChatType.PRIVATE
+    if isinstance(data, More):
         await query.answer()
         answer = await asyncio.to_thread(svc.engine.ask, row.question)
         summaries = layouts.result_summaries(answer)
@@ -160,24 +181,26 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         html = layouts.answer_html(answer, svc.settings.contact_text, start=start, count=svc.settings.top_k)
         keyboard = layouts.answer_keyboard(row.id, summaries, start=start, count=svc.settings.top_k, feedback=False)
         await _reply_parts(query.message, html, keyboard, quote=not private)
-    elif action == "file":
-        await _send_file(update, context, row.results, int(arg) if arg.isdigit() else -1)
-    elif action == "fb" and arg in ("up", "down"):
-        await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, arg)
-        svc.telemetry.feedback(arg)
+    elif isinstance(data, File):
+        await _send_file(update, context, row.results, data.n)
+    elif isinstance(data, Vote):
+        await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, data.vote)
+        svc.telemetry.feedback(data.vote)
         await query.answer(messages.FEEDBACK_THANKS)
-        if arg == "down":
+        if data.vote == "down":
             await _edit_keyboard(query.message, layouts.feedback_reason_keyboard(row.id))
-        elif private:
+        else:
             await _edit_keyboard(query.message, layouts.answer_keyboard(row.id, row.results, feedback=False))
-    elif action == "fbr":
-        reason = arg if arg in messages.FEEDBACK_REASONS else None
+    else:
+        reason = data.reason if data.reason in messages.FEEDBACK_REASONS else None
         await asyncio.to_thread(svc.store.set_feedback, row.id, query.from_user.id, "down", reason)
         await query.answer(messages.FEEDBACK_THANKS)
-        feedback_buttons = not private  # in a group others may still want to vote
-        await _edit_keyboard(query.message, layouts.answer_keyboard(row.id, row.results, feedback=feedback_buttons))
-    else:
-        await query.answer()
+        await _edit_keyboard(query.message, layouts.answer_keyboard(row.id, row.results, feedback=False))
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler knows (forged, or from an older version of the bot)."""
+    await update.callback_query.answer(messages.BUTTON_INVALID, show_alert=True)
 
 
 async def _edit_keyboard(message: Message | None, keyboard: object) -> None:
@@ -203,4 +226,4 @@ async def _send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, results
     await context.bot.send_chat_action(query.message.chat.id, ChatAction.UPLOAD_DOCUMENT)
     with path.open("rb") as fh:
         await context.bot.send_document(query.message.chat.id, document=fh, filename=path.name,
-                                        caption=escape(results[n].get("title") or path.name)[:1000])
+                                        caption=escape(layouts.clip_utf16(results[n].get("title") or path.name, 900)))

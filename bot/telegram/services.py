@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.announcements import Outbox
 from bot.engine import Engine
 from bot.faq import FaqMatcher
+from bot.ratelimit import SlidingWindowLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.telemetry import Telemetry
@@ -32,9 +33,11 @@ class Services:
     # One index build at a time per process; questions keep using the served index meanwhile.
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
     _faqs: FaqMatcher | None = None
+    question_limiter: SlidingWindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(self.store, lease_seconds=self.settings.outbox_lease_seconds)
+        self.question_limiter = SlidingWindowLimiter(self.settings.questions_per_minute, 60.0)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

@@ -35,8 +35,12 @@ def make_web_app(app: Application, svc: Services, webhook_path: str) -> web.Appl
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update")
             update = Update.de_json(data, app.bot)
-        except (ValueError, KeyError, TypeError):
+        except Exception:  # any JSON that is not an update is the sender's error, not ours
+            return web.Response(status=400, text="bad update")
+        if update is None:
             return web.Response(status=400, text="bad update")
         await app.update_queue.put(update)
         return web.Response(text="ok")

@@ -1,0 +1,154 @@
+"""Button data: one frozen dataclass per action, encoded to and parsed from Telegram's
+64-byte ``callback_data``.
+
+Anyone can send any callback data (a modified client forges it freely), so parsing is
+strict: a fixed prefix, bounded numbers, known words. Anything else parses to ``None``
+and gets a polite alert, never an exception. Handlers register with :data:`PATTERNS`
+and check who pressed (the asker, or an admin) themselves.
+
+Example::
+
+    >>> encode(Vote(qid=12, vote="down"))
+    'fb:12:down'
+    >>> parse("fb:12:down")
+    Vote(qid=12, vote='down')
+    >>> parse("fb:99999999999999999999999:up") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+_ID = r"(\d{1,15})"  # a database id; larger numbers are forged (and overflow BIGINT)
+_CHAT = r"(-?\d{1,15})"
+
+
+@dataclass(frozen=True)
+class More:
+    """More results for a logged question."""
+
+    qid: int
+
+
+@dataclass(frozen=True)
+class File:
+    """Send the original file of the question's n-th result."""
+
+    qid: int
+    n: int
+
+
+@dataclass(frozen=True)
+class Vote:
+    qid: int
+    vote: Literal["up", "down"]
+
+
+@dataclass(frozen=True)
+class VoteReason:
+    qid: int
+    reason: Literal["wrong", "outdated", "irrelevant", "skip"]
+
+
+@dataclass(frozen=True)
+class Remove:
+    """Confirm removing a document (``key`` is a hash of its id) or cancel."""
+
+    key: str  # 16 hex digits, or "cancel"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An upload whose title matches other documents: replace them, or keep both."""
+
+    token: str  # 8 hex digits
+    replace: bool
+
+
+@dataclass(frozen=True)
+class Announcement:
+    action: Literal["send", "cancel"]
+    ann_id: int
+
+
+@dataclass(frozen=True)
+class GroupDecision:
+    """Approve a group someone else added the bot to, or leave it."""
+
+    chat_id: int
+    approve: bool
+
+
+Callback = More | File | Vote | VoteReason | Remove | Upload | Announcement | GroupDecision
+
+_FORMS: list[tuple[type, re.Pattern[str]]] = [
+    (More, re.compile(rf"more:{_ID}")),
+    (File, re.compile(rf"file:{_ID}:(\d{{1,2}})")),
+    (Vote, re.compile(rf"fb:{_ID}:(up|down)")),
+    (VoteReason, re.compile(rf"fbr:{_ID}:(wrong|outdated|irrelevant|skip)")),
+    (Remove, re.compile(r"rm:([0-9a-f]{16}|cancel)")),
+    (Upload, re.compile(r"up:([0-9a-f]{8}):(replace|keep)")),
+    (Announcement, re.compile(rf"ann:(send|cancel):{_ID}")),
+    (GroupDecision, re.compile(rf"grp:{_CHAT}:(ok|leave)")),
+]
+
+# Handler patterns: a button's prefix routes it; the handler then parses it strictly.
+PATTERNS = {
+    "answer": r"^(more|file|fb|fbr):",
+    "remove": r"^rm:",
+    "upload": r"^up:",
+    "announcement": r"^ann:",
+    "group": r"^grp:",
+}
+
+
+def encode(data: Callback) -> str:
+    match data:
+        case More(qid):
+            return f"more:{qid}"
+        case File(qid, n):
+            return f"file:{qid}:{n}"
+        case Vote(qid, vote):
+            return f"fb:{qid}:{vote}"
+        case VoteReason(qid, reason):
+            return f"fbr:{qid}:{reason}"
+        case Remove(key):
+            return f"rm:{key}"
+        case Upload(token, replace):
+            return f"up:{token}:{'replace' if replace else 'keep'}"
+        case Announcement(action, ann_id):
+            return f"ann:{action}:{ann_id}"
+        case GroupDecision(chat_id, approve):
+            return f"grp:{chat_id}:{'ok' if approve else 'leave'}"
+    raise TypeError(f"not a callback: {data!r}")
+
+
+def parse(text: str | None) -> Callback | None:
+    """The button's action, or None for anything malformed or forged."""
+    if not text or len(text) > 64:
+        return None
+    for kind, pattern in _FORMS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        a, *rest = match.groups()
+        if kind is More:
+            return More(int(a))
+        if kind is File:
+            return File(int(a), int(rest[0]))
+        if kind is Vote:
+            return Vote(int(a), rest[0])  # type: ignore[arg-type]
+        if kind is VoteReason:
+            return VoteReason(int(a), rest[0])  # type: ignore[arg-type]
+        if kind is Remove:
+            return Remove(a)
+        if kind is Upload:
+            return Upload(a, rest[0] == "replace")
+        if kind is Announcement:
+            return Announcement(a, int(rest[0]))  # type: ignore[arg-type]
+        if kind is GroupDecision:
+            return GroupDecision(int(a), rest[0] == "ok")
+    return None
