@@ -32,6 +32,9 @@ CONF_DENSE = 24.68
 CONF_COVERAGE = 9.03
 
 
+NAMED_DOCUMENT_CONFIDENCE = 0.9
+
+
 def confidence(dense: float, coverage: float) -> float:
     z = CONF_BIAS + CONF_DENSE * dense + CONF_COVERAGE * coverage
     return 1.0 / (1.0 + math.exp(-z))
@@ -129,6 +132,10 @@ class Answerer:
         query = self.retriever.parse(text, index)
         hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
         conf = confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
+        if hits and hits[0].doc_id in self.retriever.named_documents(query, index):
+            conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number
+        if self.retriever.names_a_missing_law(query, index):
+            conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
         results = [self._result(hit, query) for hit in hits]
         abstained = conf < self.threshold
         return Answer(

@@ -34,6 +34,20 @@ from bot.text import fold, has_diacritics, normalize
 
 ARTICLE_QUERY = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
 ARTICLE_BOOST = 1.0
+# A document number as members cite it: "115/2004/QĐ-TTg", "991/QĐ-UBND", "12-KH/ĐTN".
+DOC_NUMBER = re.compile(r"\b\d{1,5}(?:[/-][0-9A-Za-zĐđ&.]+)*/[0-9A-Za-zĐđ&.-]+")
+NUMBER_BOOST = 0.5
+LAW_BOOST = 0.2  # a law's name is also cited inside other laws' articles: a lighter hand
+# "Luật An ninh mạng có hiệu lực ...": the law a question names, up to the first word that
+# is no longer part of a name (a verb, a question word, a year).
+LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )\b(?:bo\s+)?luat\s+((?:(?!co\b|quy\b|ve\b|la\b|thi\b|duoc\b|nam\b"
+                      r"|hieu\b|so\b|cua\b|nao\b|gi\b|nhu\b|khi\b|dinh\b|moi\b|nay\b|hien\b|ban\b|sua\b"
+                      r"|doi\b|voi\b|ma\b|theo\b|tai\b|trong\b|cho\b|va\s+cac\b)[a-z]+\s*){2,8})")
+
+
+def number_key(number: str) -> str:
+    """A document number compared without case, diacritics or spaces ("QĐ" = "qd")."""
+    return re.sub(r"\s+", "", fold(number))
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,8 @@ class Query:
     restored: str  # with diacritics restored when typed without
     expansions: tuple[str, ...]
     article: str | None  # "12" when the question names "Điều 12"
+    numbers: tuple[str, ...] = ()  # document numbers the question cites, as number_key()
+    law_name: str | None = None  # folded name of the law the question names ("an ninh mang")
 
     @property
     def lexical_text(self) -> str:
@@ -96,9 +112,35 @@ class Retriever:
         index = index or self.index
         text = normalize(question).strip()
         restored = text if has_diacritics(text) else index.restorer.restore(text)
-        article = ARTICLE_QUERY.search(fold(text))
+        folded = fold(text)
+        article = ARTICLE_QUERY.search(folded)
+        law = LAW_NAME.search(fold(restored))
         return Query(text, restored, tuple(self.abbreviations.find(text)),
-                     article.group(1) if article else None)
+                     article.group(1) if article else None,
+                     tuple(k for k in map(number_key, DOC_NUMBER.findall(text))
+                           if any(c.isalpha() for c in k)),  # "28/4/2022" is a date, not a number
+                     " ".join(law.group(1).split()) if law else None)
+
+    def named_documents(self, query: Query, index: KnowledgeIndex | None = None) -> set[str]:
+        """Documents the question names: by the number it cites, or by the law's name."""
+        index = index or self.index
+        named = set()
+        if query.numbers:
+            named |= {d.doc_id for d in index.documents.values()
+                      if d.number and any(number_key(d.number) == n or n.endswith(number_key(d.number))
+                                          for n in query.numbers)}
+        if query.law_name:
+            named |= {d.doc_id for d in index.documents.values()
+                      if d.kind == "law" and query.law_name in fold(d.title)}
+        return named
+
+    def names_a_missing_law(self, query: Query, index: KnowledgeIndex | None = None) -> bool:
+        """The question names a law ("Luật An toàn thông tin mạng") that no document is."""
+        index = index or self.index
+        if not query.law_name:
+            return False
+        head = " ".join(query.law_name.split()[:3])  # "an toan thong tin mang" -> "an toan thong"
+        return not any(head in fold(d.title) for d in index.documents.values())
 
     def score_passages(self, query: Query, method: str = "hybrid",
                        index: KnowledgeIndex | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,6 +162,11 @@ class Retriever:
         if query.article and n:
             boost = np.array([c.article == query.article for c in index.chunks], dtype=np.float64)
             fused = fused + ARTICLE_BOOST * boost * (fused.max() - fused.min() + 1e-9)
+        named = self.named_documents(query, index)
+        if named and n:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
+            boost = np.array([c.doc_id in named for c in index.chunks], dtype=np.float64)
+            weight = NUMBER_BOOST if query.numbers else LAW_BOOST
+            fused = fused + weight * boost * (fused.max() - fused.min() + 1e-9)
         return fused, lexical, dense
 
     def search(self, question: str | Query, k: int = 5, method: str = "hybrid",

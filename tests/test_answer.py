@@ -38,3 +38,35 @@ def test_best_sentences_prefers_the_answering_sentence() -> None:
     passage = "Chi đoàn họp mỗi tháng.\nĐại hội bầu Ban Chấp hành gồm 03 đồng chí.\nBuổi lễ kết thúc."
     query = Query("Đại hội bầu Ban Chấp hành mấy đồng chí", "Đại hội bầu Ban Chấp hành mấy đồng chí", (), None)
     assert best_sentences(passage, query) == "Đại hội bầu Ban Chấp hành gồm 03 đồng chí."
+
+
+def _law_and_decision(settings: Settings) -> None:
+    (settings.knowledge_dir / "luat-thanh-nien.md").write_text(
+        "LUẬT\nTHANH NIÊN\nSố: 57/2020/QH14 | Hà Nội, ngày 16 tháng 6 năm 2020\n"
+        "Điều 1. Luật này quy định về quyền, nghĩa vụ của thanh niên từ đủ 16 tuổi đến 30 tuổi.\n"
+        "Điều 2. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021.\n", encoding="utf-8")
+    (settings.knowledge_dir / "qd-khen-thuong.md").write_text(
+        "ĐOÀN TNCS HỒ CHÍ MINH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Số: 45-QĐ/ĐTN | Hà Nội, ngày 3 tháng 3 năm 2024\nQUYẾT ĐỊNH\nVề việc khen thưởng chi đoàn xuất sắc\n"
+        "Điều 1. Tặng Giấy khen cho 5 chi đoàn xuất sắc năm 2023.\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n", encoding="utf-8")
+
+
+def test_a_cited_document_number_finds_that_document(settings: Settings, embedder: Embedder) -> None:
+    _law_and_decision(settings)
+    engine = Engine(settings, embedder)
+    engine.reindex()
+    answer = engine.ask("QĐ 45-QĐ/ĐTN có hiệu lực khi nào?")
+    assert not answer.abstained
+    assert answer.results[0].title == "Quyết định khen thưởng chi đoàn xuất sắc"
+
+
+def test_a_law_that_is_not_in_the_knowledge_base_is_not_answered_by_another(settings: Settings,
+                                                                             embedder: Embedder) -> None:
+    _law_and_decision(settings)
+    engine = Engine(settings, embedder)
+    engine.reindex()
+    assert not engine.ask("Luật Thanh niên có hiệu lực từ ngày nào?").abstained
+    assert not engine.ask("luat thanh nien co hieu luc tu ngay nao").abstained
+    missing = engine.ask("Luật Giáo dục nghề nghiệp có hiệu lực từ ngày nào?")
+    assert missing.abstained and missing.results == []

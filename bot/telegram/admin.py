@@ -49,7 +49,7 @@ def admin_only(handler: Handler) -> Handler:
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         if not services(context).is_admin(user.id if user else None):
-            log.info("Refused admin command from non-admin user %s", user.id if user else None)
+            log.info("Refused an admin command from a non-admin user")
             if update.callback_query:
                 await update.callback_query.answer(messages.NOT_ADMIN, show_alert=True)
             elif update.effective_message:
