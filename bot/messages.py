@@ -56,7 +56,7 @@ READ_REASONS: list[tuple[str, str]] = [
     (r"password-protected", "tệp PDF có mật khẩu; hãy gửi bản không đặt mật khẩu"),
     (r"zip bomb|unpacks to|parts inside the DOCX", "tệp nén bất thường (có thể là tệp độc hại), không mở"),
     (r"more memory than|needs more than", "tệp cần quá nhiều bộ nhớ để đọc, không mở"),
-    (r"took over", "đọc tệp quá lâu, đã dừng; hãy chia nhỏ tài liệu hoặc gửi bản PDF có chữ"),
+    (r"took over|processor time", "đọc tệp quá lâu, đã dừng; hãy chia nhỏ tài liệu hoặc gửi bản PDF có chữ"),
     (r"no \.doc converter", "máy chủ chưa có công cụ đọc tệp .doc; hãy lưu tệp thành .docx rồi gửi lại"),
     (r"cannot read this \.doc", "không đọc được tệp .doc này; hãy lưu thành .docx rồi gửi lại"),
     (r"unsupported file type", "loại tệp không được hỗ trợ"),

@@ -137,6 +137,8 @@ class SandboxReader:
 def _death_reason(code: int, memory_mb: int) -> str:
     if code in (-9, 137) or code == 3:  # SIGKILL from the kernel, or our MemoryError exit
         return f"the file needs more than {memory_mb} MB of memory to read; refused"
+    if code == -24:  # SIGXCPU: the CPU-time limit
+        return "reading the file took too much processor time; refused"
     if code < 0:
         return f"the reader crashed on this file (signal {-code}); the file is probably damaged"
     return f"the reader stopped on this file (exit {code}); the file is probably damaged"
@@ -201,8 +203,10 @@ def _limit_resources() -> None:
     import resource
 
     memory = int(os.environ.get("HOIDOAN_READ_MEMORY_MB", "1536")) * 1024 * 1024
+    # CPU seconds for the worker's whole life (it is replaced when it dies): a parser caught
+    # in a loop ends here even if the parent's deadline were extended by progress messages.
     for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_FSIZE, 256 * 1024 * 1024),
-                         (resource.RLIMIT_CORE, 0)):
+                         (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, 1800)):
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(limit, (value, value))
 

@@ -29,7 +29,7 @@ from bot.library import Staged
 from bot.render import format_date
 from bot.settings import Settings
 from bot.telegram import charts, layouts
-from bot.telegram.callbacks import Remove, Upload, encode, parse
+from bot.telegram.callbacks import Remove, Upload, encode, expect, parse
 from bot.telegram.services import services
 
 log = logging.getLogger(__name__)
@@ -294,9 +294,8 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     query = update.callback_query
-    data = parse(query.data)
-    if not isinstance(data, Remove):
-        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+    data = await expect(update, Remove)
+    if data is None:
         return
     key = data.key
     await query.answer()

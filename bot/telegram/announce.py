@@ -23,7 +23,7 @@ from bot import messages
 from bot.store import AnnouncementRow, ChatRow, utcnow
 from bot.telegram.admin import admin_only, edit_text
 from bot.telegram.broadcast import plain_text, send_content, write_to_knowledge
-from bot.telegram.callbacks import Announcement, GroupDecision, encode, parse
+from bot.telegram.callbacks import Announcement, GroupDecision, encode, expect
 from bot.telegram.layouts import split_html
 from bot.telegram.services import Services, services
 
@@ -156,9 +156,8 @@ async def scheduled_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     query = update.callback_query
-    data = parse(query.data)
-    if not isinstance(data, Announcement):
-        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+    data = await expect(update, Announcement)
+    if data is None:
         return
     await query.answer()
     action, ann_id = data.action, str(data.ann_id)
@@ -334,9 +333,8 @@ async def on_group_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """"Duyệt" makes the group a target; "Rời nhóm" leaves it."""
     svc = services(context)
     query = update.callback_query
-    data = parse(query.data)
-    if not isinstance(data, GroupDecision):
-        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+    data = await expect(update, GroupDecision)
+    if data is None:
         return
     await query.answer()
     row = await asyncio.to_thread(svc.store.set_approval, data.chat_id, "approved" if data.approve else "rejected")

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
+
+from telegram import Update
+
+from bot import messages
 
 _ID = r"(\d{1,15})"  # a database id; larger numbers are forged (and overflow BIGINT)
 _CHAT = r"(-?\d{1,15})"
@@ -151,4 +155,18 @@ def parse(text: str | None) -> Callback | None:
             return Announcement(a, int(rest[0]))  # type: ignore[arg-type]
         if kind is GroupDecision:
             return GroupDecision(int(a), rest[0] == "ok")
+    return None
+
+
+T = TypeVar("T")
+
+
+async def expect(update: Update, kind: type[T]) -> T | None:
+    """The pressed button's data when it is a ``kind``; otherwise a polite alert and None."""
+    query = update.callback_query
+    data = parse(query.data if query else None)
+    if isinstance(data, kind):
+        return data
+    if query is not None:
+        await query.answer(messages.BUTTON_INVALID, show_alert=True)
     return None
