@@ -38,6 +38,7 @@ __all__ = ["KINDS", "SUPPORTED_SUFFIXES", "Document", "IngestError", "clean_text
 KINDS = ("article", "resolution", "charter", "announcement", "faq", "law", "guide", "plan", "decision",
          "directive", "report", "letter", "regulation", "minutes", "contract")
 READER_VERSION = 2  # bump when reading changes, so cached reads are redone
+KNOWLEDGE_OWN_FILES = {"readme.md", "abbreviations.tsv"}  # the folder's own files, not documents
 
 
 class IngestError(Exception):
@@ -215,10 +216,8 @@ def iter_knowledge_files(root: Path) -> list[Path]:
             continue
         if not path.is_file() or path.is_symlink():
             continue
-        if path.name.lower() == "readme.md" or path.name.lower() in KNOWLEDGE_OWN_FILES:
+        if path.name.lower() in KNOWLEDGE_OWN_FILES:
             continue
         files.append(path)
     return files
 
-
-KNOWLEDGE_OWN_FILES = {"abbreviations.tsv"}  # the folder's own settings, not documents

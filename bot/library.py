@@ -28,14 +28,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
+from bot.ingest import KNOWLEDGE_OWN_FILES, SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
 from bot.text import fold
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[Path, Path], Document]  # (file, root) -> document; the sandbox's read
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes; leave room for suffixes
-RESERVED = {"readme.md", "abbreviations.tsv"}  # the folder's own files
 
 
 @dataclass
@@ -62,7 +61,7 @@ def safe_filename(name: str) -> str:
         stem = stem[:-1]
     stem = stem.rstrip(" .") or "tai-lieu"
     name = f"{stem}.{suffix}" if suffix else stem
-    if name.lower() in RESERVED:
+    if name.lower() in KNOWLEDGE_OWN_FILES:
         name = f"{stem}-tai-lieu.{suffix}"
     return name
 
