@@ -31,6 +31,9 @@ RUN pip install --no-deps .
 # The model is built now, so the running container never downloads anything.
 RUN HOIDOAN_CACHE_DIR=/opt/hoidoan-cache hoidoan model install \
  && HOIDOAN_CACHE_DIR=/opt/hoidoan-cache hoidoan model check
+# torch's C++ headers and its own test files are for building extensions, never for running
+# (145 MB; they paid for Tesseract and antiword below, measured by tests/test_container.py).
+RUN rm -rf /opt/venv/lib/python3*/site-packages/torch/include /opt/venv/lib/python3*/site-packages/torch/test
 
 # --- runtime stage ------------------------------------------------------------------------------
 FROM python:3.11-slim
