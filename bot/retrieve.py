@@ -121,26 +121,34 @@ class Retriever:
                            if any(c.isalpha() for c in k)),  # "28/4/2022" is a date, not a number
                      " ".join(law.group(1).split()) if law else None)
 
+    @staticmethod
+    def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
+        """(doc id, folded title, kind, number key) per document, computed once per index version."""
+        names = getattr(index, "_document_names", None)
+        if names is None:
+            names = [(d.doc_id, fold(d.title), d.kind, number_key(d.number) if d.number else "")
+                     for d in index.documents.values()]
+            index._document_names = names  # type: ignore[attr-defined]
+        return names
+
     def named_documents(self, query: Query, index: KnowledgeIndex | None = None) -> set[str]:
         """Documents the question names: by the number it cites, or by the law's name."""
-        index = index or self.index
+        if not query.numbers and not query.law_name:
+            return set()
         named = set()
-        if query.numbers:
-            named |= {d.doc_id for d in index.documents.values()
-                      if d.number and any(number_key(d.number) == n or n.endswith(number_key(d.number))
-                                          for n in query.numbers)}
-        if query.law_name:
-            named |= {d.doc_id for d in index.documents.values()
-                      if d.kind == "law" and query.law_name in fold(d.title)}
+        for doc_id, title, kind, number in self._document_names(index or self.index):
+            cited = bool(number) and any(n == number or n.endswith(number) for n in query.numbers)
+            by_name = bool(query.law_name) and kind == "law" and query.law_name in title
+            if cited or by_name:
+                named.add(doc_id)
         return named
 
     def names_a_missing_law(self, query: Query, index: KnowledgeIndex | None = None) -> bool:
         """The question names a law ("Luật An toàn thông tin mạng") that no document is."""
-        index = index or self.index
         if not query.law_name:
             return False
         head = " ".join(query.law_name.split()[:3])  # "an toan thong tin mang" -> "an toan thong"
-        return not any(head in fold(d.title) for d in index.documents.values())
+        return not any(head in title for _, title, _, _ in self._document_names(index or self.index))
 
     def score_passages(self, query: Query, method: str = "hybrid",
                        index: KnowledgeIndex | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
