@@ -33,7 +33,6 @@ from pathlib import Path
 from _common import ROOT, model_name, table
 
 from bot.engine import Engine
-from bot.garble import valid_share
 from bot.ocr import OcrEngine
 from bot.sandbox import SandboxReader
 from bot.settings import Settings
@@ -109,7 +108,7 @@ def main() -> int:
             dates += d_ok
             pages = f"{doc.pages or '-'}" + (f" ({doc.ocr_pages} OCR)" if doc.ocr_pages else "")
             rows.append([name[:34], kind, pages, f"{seconds:.2f}", "yes" if t_ok else "NO", doc.title[:48],
-                         doc.date or "unknown", "yes" if d_ok else "NO", f"{valid_share(doc.text):.3f}",
+                         doc.date or "unknown", "yes" if d_ok else "NO", f"{doc.valid_share:.3f}",
                          f"{error:.3f}"])
     print()
     print(table(["file", "kind", "pages", "s", "title ok", "title found", "date found", "date ok",

@@ -70,9 +70,7 @@ def _print_problems(result: object) -> None:
     for problem in result.problems:  # type: ignore[attr-defined]
         print(f"  skipped {problem.path}: {problem.reason} — {messages.read_reason(problem.reason)}")
     for warning in result.warnings:  # type: ignore[attr-defined]
-        vietnamese = messages.WARNING_GARBLED if "reads wrong" in warning.reason else messages.read_reason(
-            warning.reason)
-        print(f"  warning {warning.path}: {warning.reason} — {vietnamese}")
+        print(f"  warning {warning.path}: {warning.reason} — {messages.read_reason(warning.reason)}")
 
 
 def _engine_with_index(settings: Settings):

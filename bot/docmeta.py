@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.text import fold
+from bot.text import fold, is_capitals
 
 # Document types, longest first ("thông tư liên tịch" before "thông tư"), with the kind each means.
 DOC_TYPES: list[tuple[str, str]] = [
@@ -68,7 +68,6 @@ class DocMeta:
     number: str | None = None  # "12-KH/ĐTN"
     issuer: str | None = None
     kind: str | None = None
-    doc_type: str | None = None  # "kế hoạch", as the document names itself
 
 
 def _cells(text: str, limit: int | None, from_end: bool = False) -> list[str]:
@@ -105,11 +104,6 @@ def _first_date(match: re.Match[str] | None) -> str | None:
     return _iso(*groups[:3]) if len(groups) >= 3 else None
 
 
-def _is_upper(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _type_of(line: str, position: int) -> tuple[str, str, str] | None:
     """(type name, kind, rest of the line) when ``line`` is a document-type line."""
     if not line or line.endswith(":") or len(line) > 300:
@@ -121,13 +115,13 @@ def _type_of(line: str, position: int) -> tuple[str, str, str] | None:
             words = len(name.split())
             rest = " ".join(bare.split()[words:])
             head = " ".join(bare.split()[:words])
-            if _is_upper(head) or not rest or position < 3 or fold(rest).startswith("cua "):
+            if is_capitals(head) or not rest or position < 3 or fold(rest).startswith("cua "):
                 return name, kind, rest
     return None
 
 
 def _sentence_case(summary: str, capitalise: bool) -> str:
-    if _is_upper(summary):
+    if is_capitals(summary):
         summary = summary.lower()
         for name in PROPER_NAMES:
             summary = re.sub(rf"\b{re.escape(name.lower())}\b", name, summary)
@@ -153,7 +147,7 @@ def _summary(cells: list[str], start: int, first: str) -> str:
     if first and fold(first).startswith(("cua ", "so ", "ngay ")):  # "Nghị định của Chính phủ"
         about = re.search(r"\b(về việc|v/v)\s*:?\s*", first, re.IGNORECASE)
         first = first[about.end():] if about else ""
-    if first and not _is_upper(first):
+    if first and not is_capitals(first):
         # "Hướng dẫn đóng đoàn phí" on its own line is the whole title, unless the next
         # lines carry on its sentence in lower case.
         follow = []
@@ -183,7 +177,7 @@ def _summary(cells: list[str], start: int, first: str) -> str:
             if about is None:
                 continue
             cell = cell[about.end():]
-        upper = _is_upper(cell)
+        upper = is_capitals(cell)
         if style_upper is None:
             style_upper = upper
         elif upper != style_upper:
@@ -214,7 +208,7 @@ def _issuer(cells: list[str], stop: int) -> str | None:
         folded = fold(cell)
         if MOTTO.match(folded) or SEPARATOR.match(cell) or NUMBER.search(cell) or PLACE_DATE.match(cell):
             continue
-        if not (_is_upper(cell) and len(cell) <= 80):
+        if not (is_capitals(cell) and len(cell) <= 80):
             break
         names.append(cell)
         if len(names) == 2:
@@ -239,14 +233,14 @@ def _fallback_title(cells: list[str]) -> str | None:
             if block:
                 break
             continue
-        if block and (_is_upper(cell) != _is_upper(block[0]) or folded.startswith("can cu")
+        if block and (is_capitals(cell) != is_capitals(block[0]) or folded.startswith("can cu")
                       or re.search(r"[.:;!?]$", block[-1]) or len(block) == 3):
             break
         block.append(NUMBERING.sub("", cell) if not block else cell)
     if not block:
         return None
     heading = " ".join(block)
-    if _is_upper(heading):
+    if is_capitals(heading):
         return _sentence_case(heading, capitalise=True)
     # "Trường Đại học A thông báo tuyển sinh ...": the notice is the title, not who sends it.
     verb = re.search(r"\s(thông báo|hướng dẫn|kế hoạch|báo cáo)\s", heading)
@@ -308,13 +302,13 @@ def read_metadata(text: str) -> DocMeta:
             capitalise = name in CAPITALISED_TYPES
             type_name = name[0].upper() + name[1:]
             meta.title = _clip(f"{type_name} {_sentence_case(summary, capitalise)}" if summary else type_name)
-            meta.kind, meta.doc_type = kind, name
+            meta.kind = kind
             break
     if meta.title is None:
         for cell in head:
             if (about := ABOUT.match(cell)) and len(cell) > about.end() + 5:
                 meta.title = _clip("Công văn về việc " + _sentence_case(cell[about.end():], False))
-                meta.kind, meta.doc_type = "letter", "công văn"
+                meta.kind = "letter"
                 break
     if meta.title is None:
         fallback = _fallback_title(head)

@@ -246,15 +246,6 @@ class Engine:
                 raise IngestError(problem)
         return AddResult(staged.document, info, replaced, result)
 
-    def add_document(self, uploaded: Path, filename: str, progress: Callable[[int, int], None] | None = None,
-                     keep_same_title: bool = True) -> AddResult:
-        """Stage and add in one go (CLI and tests): files with the same title are kept unless told."""
-        staged = self.stage_upload(uploaded, filename)
-        try:
-            return self.add_staged(staged, [] if keep_same_title else staged.same_title, progress)
-        finally:
-            self.library().discard(staged)
-
     def find_documents(self, query: str) -> list[DocInfo]:
         """Documents whose id or file name equals ``query``, else whose title contains it."""
         wanted = query.strip().lower()

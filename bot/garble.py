@@ -42,8 +42,8 @@ def is_syllable(word: str) -> bool:
     return SYLLABLE.match(bare) is not None
 
 
-def valid_share(text: str, sample_words: int = 20_000) -> float:
-    """Share of countable words that are Vietnamese syllables (1.0 when nothing counts)."""
+def _count(text: str, sample_words: int = 20_000) -> tuple[int, int]:
+    """(countable words, of which Vietnamese syllables), over the first ``sample_words``."""
     counted = valid = 0
     for token in TOKEN.findall(text):
         if token.isupper() and len(token) <= 6 and not is_syllable(token):
@@ -52,9 +52,22 @@ def valid_share(text: str, sample_words: int = 20_000) -> float:
         valid += is_syllable(token)
         if counted >= sample_words:
             break
+    return counted, valid
+
+
+def valid_share(text: str) -> float:
+    """Share of countable words that are Vietnamese syllables (1.0 when nothing counts)."""
+    counted, valid = _count(text)
     return valid / counted if counted else 1.0
 
 
+def assess(text: str) -> tuple[float, bool]:
+    """(valid share, garbled): garbled when too few words read as Vietnamese and there are
+    enough words (30) to judge."""
+    counted, valid = _count(text)
+    share = valid / counted if counted else 1.0
+    return share, counted >= 30 and share < GARBLED_BELOW
+
+
 def is_garbled(text: str) -> bool:
-    """True when too few words read as Vietnamese (and there are enough words to judge)."""
-    return len(TOKEN.findall(text[:20_000])) >= 30 and valid_share(text) < GARBLED_BELOW
+    return assess(text)[1]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.docmeta import find_date as _find_stated_date
 from bot.docmeta import read_metadata
-from bot.garble import is_garbled, valid_share
+from bot.garble import assess
 from bot.layout import clean_pages
 from bot.readers import SUPPORTED_SUFFIXES, Progress, ReadError, ReadOptions, read_file
 from bot.text import normalize
@@ -37,7 +37,7 @@ __all__ = ["KINDS", "SUPPORTED_SUFFIXES", "Document", "IngestError", "clean_text
 
 KINDS = ("article", "resolution", "charter", "announcement", "faq", "law", "guide", "plan", "decision",
          "directive", "report", "letter", "regulation", "minutes", "contract")
-READER_VERSION = 2  # bump when reading changes, so cached reads are redone
+READER_VERSION = 3  # bump when reading changes, so cached reads are redone
 KNOWLEDGE_OWN_FILES = {"readme.md", "abbreviations.tsv"}  # the folder's own files, not documents
 
 
@@ -62,16 +62,13 @@ class Document:
     ocr_pages: int = 0
     encoding: str | None = None  # legacy encoding converted from ("tcvn3", "vni")
     valid_share: float = 1.0  # share of words that are Vietnamese syllables
+    garbled: bool = False  # too few of them: the text still reads wrong
     notes: list[str] = field(default_factory=list)  # English: what the admin should know
 
     def __post_init__(self) -> None:
         if not self.content_hash:
             self.content_hash = content_hash(self.title, self.text, self.kind, self.date, self.url,
                                              self.number, self.issuer)
-
-    @property
-    def garbled(self) -> bool:
-        return is_garbled(self.text)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -180,6 +177,7 @@ def load_document(path: Path, root: Path | None = None, options: ReadOptions | N
     text = _dedupe_title_line(text, title)
     date = parse_date(front.get("date")) or stated.date
     kind = (front.get("kind") or "").strip().lower() or stated.kind or guess_kind(title)
+    share, garbled = assess(text)
     if kind not in KINDS:
         kind = "article"
     return Document(
@@ -196,7 +194,8 @@ def load_document(path: Path, root: Path | None = None, options: ReadOptions | N
         pages=raw.page_count,
         ocr_pages=raw.ocr_pages,
         encoding=raw.encoding,
-        valid_share=round(valid_share(text), 3),
+        valid_share=round(share, 3),
+        garbled=garbled,
         notes=list(raw.notes),
     )
 

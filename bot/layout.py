@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from statistics import median
 
-from bot.text import fold, normalize
+from bot.text import fold, is_capitals, normalize
 
 PAGE_NUMBER = re.compile(
     r"^(?:(?:trang|page)\s*)?[-–—(\[]?\s*\d{1,4}\s*(?:(?:/|of|trên)\s*\d{1,4})?\s*[-–—)\]]?$", re.IGNORECASE
@@ -45,11 +45,6 @@ STRUCTURAL = re.compile(
 )
 SENTENCE_END = re.compile(r"[.:;!?…]['\"”)]?$")
 EDGE_LINES = 2  # lines at the top and bottom of a page where furniture lives
-
-
-def _is_upper(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _furniture_key(line: str) -> str:
@@ -120,7 +115,7 @@ def _continues(previous: str, line: str, typical: float, words_mode: bool) -> bo
         return words_mode and not line[:1].isupper()
     if words_mode:
         return True
-    if _is_upper(previous) != _is_upper(line):
+    if is_capitals(previous, 3) != is_capitals(line, 3):
         return False  # a heading in capitals, then body text (or the reverse)
     if previous.endswith((",", "-", "–", "và", "của", "các", "những", "với", "cho", "theo")):
         return True

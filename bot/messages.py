@@ -50,6 +50,7 @@ ENCODING_NAMES = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI", "viscii": "VISCII", 
 
 # Why a file was not read, in Vietnamese: (pattern of the English reason, sentence). First match wins.
 READ_REASONS: list[tuple[str, str]] = [
+    (r"reads wrong", "chữ đọc ra có vẻ sai phông hoặc bản quét mờ"),  # an indexed file's warning
     (r"scanned images without text and OCR engine not installed",
      "tệp là ảnh quét, máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract) nên chưa đọc được"),
     (r"OCR engine not installed|no 'vie' language data", "máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract)"),
@@ -172,7 +173,7 @@ REINDEX_DONE = (
 REINDEX_PROBLEMS = "⚠️ Bỏ qua {count} tệp lỗi:\n{lines}"
 REINDEX_WARNINGS = "ℹ️ {count} tệp cần xem lại:\n{lines}"
 REINDEX_OCR = "🔍 Đang nhận dạng chữ (OCR): trang {done}/{total}"
-WARNING_GARBLED = "chữ đọc ra có vẻ sai phông hoặc bản quét mờ"
+
 REINDEX_FAILED = "❌ Lập chỉ mục thất bại, bot vẫn dùng dữ liệu cũ. Lỗi: {reason}"
 STATS_CAPTION = (
     "📊 <b>Thống kê {days} ngày</b>\n"

@@ -40,7 +40,6 @@ from bot.ocr import OcrEngine, OcrError, render_scale
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".rtf",
                       ".png", ".jpg", ".jpeg", ".tif", ".tiff")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 Progress = Callable[[int, int], None]
 
 
@@ -71,10 +70,6 @@ class Extraction:
     ocr_pages: int = 0
     encoding: str | None = None  # legacy encoding converted from
     notes: list[str] = field(default_factory=list)  # English: what the admin should know
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(self.pages)
 
 
 def sniff(path: Path) -> str:

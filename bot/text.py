@@ -103,6 +103,12 @@ def fold(text: str) -> str:
     return strip_diacritics(normalize(text)).lower()
 
 
+def is_capitals(text: str, min_letters: int = 2) -> bool:
+    """Written in capitals ("KẾ HOẠCH", a letterhead line), with at least ``min_letters`` letters."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and all(c.isupper() for c in letters)
+
+
 def has_diacritics(text: str) -> bool:
     return strip_diacritics(text) != text
 

@@ -30,7 +30,7 @@ from bot.render import format_date
 from bot.settings import Settings
 from bot.telegram import charts, layouts
 from bot.telegram.callbacks import Remove, Upload, encode, expect, parse
-from bot.telegram.services import services
+from bot.telegram.services import Services, services
 
 log = logging.getLogger(__name__)
 
@@ -70,32 +70,26 @@ async def edit_text(message: Message | None, text: str, keyboard: InlineKeyboard
         log.debug("Could not edit message: %s", err)
 
 
-def _progress_editor(message: Message) -> Callable[[int, int], None]:
-    """A progress callback for the indexing thread that edits ``message`` now and then."""
+def _status_editor(message: Message, render: Callable[[int, int], str]) -> Callable[[int, int], None]:
+    """A progress callback for a worker thread: edits ``message`` with ``render(done, total)``
+    at most once a second (and always at the end), skipping texts that did not change."""
     loop = asyncio.get_running_loop()
-    state = {"at": 0.0, "percent": -1}
+    state = {"at": 0.0, "text": ""}
 
     def progress(done: int, total: int) -> None:
-        percent = int(100 * done / max(total, 1))
+        text = render(done, total)
         now = time.monotonic()
-        if percent == state["percent"] or now - state["at"] < 1.0:
+        if text == state["text"] or (now - state["at"] < 1.0 and done < total):
             return
-        state.update(at=now, percent=percent)
-        text = messages.REINDEX_PROGRESS.format(done=done, total=total, percent=percent)
+        state.update(at=now, text=text)
         asyncio.run_coroutine_threadsafe(edit_text(message, text), loop)
 
     return progress
 
 
-def _read_editor(message: Message) -> Callable[[int, int], None]:
-    """OCR pages read during a reindex, shown in the same status message."""
-    loop = asyncio.get_running_loop()
-
-    def progress(done: int, total: int) -> None:
-        asyncio.run_coroutine_threadsafe(edit_text(message, messages.REINDEX_OCR.format(done=done, total=total)),
-                                         loop)
-
-    return progress
+def _indexing_progress(message: Message) -> Callable[[int, int], None]:
+    return _status_editor(message, lambda done, total: messages.REINDEX_PROGRESS.format(
+        done=done, total=total, percent=int(100 * done / max(total, 1))))
 
 
 def reindex_summary(result: ReindexResult) -> str:
@@ -108,13 +102,10 @@ def reindex_summary(result: ReindexResult) -> str:
                           for p in result.problems[:20])
         text += "\n" + messages.REINDEX_PROBLEMS.format(count=len(result.problems), lines=lines)
     if result.warnings:
-        lines = "\n".join(f"• {escape(p.path)}: {escape(_warning_vi(p.reason))}" for p in result.warnings[:20])
+        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.reason))}"
+                          for p in result.warnings[:20])
         text += "\n" + messages.REINDEX_WARNINGS.format(count=len(result.warnings), lines=lines)
     return text
-
-
-def _warning_vi(reason: str) -> str:
-    return messages.WARNING_GARBLED if "reads wrong" in reason else messages.read_reason(reason)
 
 
 def upload_summary(added: AddResult) -> str:
@@ -141,22 +132,6 @@ def upload_summary(added: AddResult) -> str:
     for note in doc.notes:
         text += "\n" + messages.UPLOAD_NOTE.format(note=escape(messages.read_reason(note)))
     return text
-
-
-def _ocr_editor(message: Message, name: str) -> Callable[[int, int], None]:
-    """A read-progress callback (OCR pages) that edits ``message`` at most once a second."""
-    loop = asyncio.get_running_loop()
-    state = {"at": 0.0}
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - state["at"] < 1.0 and done < total:
-            return
-        state["at"] = now
-        text = messages.UPLOAD_OCR_PROGRESS.format(name=escape(name), done=done, total=total)
-        asyncio.run_coroutine_threadsafe(edit_text(message, text), loop)
-
-    return progress
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -202,7 +177,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await edit_text(status, messages.UPLOAD_TOO_BIG.format(name=escape(name), size=real_mb, limit=limit))
             return
         try:
-            staged = await asyncio.to_thread(svc.engine.stage_upload, Path(local), name, _ocr_editor(status, name))
+            ocr = _status_editor(status, lambda done, total: messages.UPLOAD_OCR_PROGRESS.format(
+                name=escape(name), done=done, total=total))
+            staged = await asyncio.to_thread(svc.engine.stage_upload, Path(local), name, ocr)
         except IngestError as err:
             log.info("Refused upload %s: %s", name, err)
             await edit_text(status, messages.UPLOAD_REFUSED.format(
@@ -222,19 +199,19 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _finish_upload(svc, staged, [], status)
 
 
-async def _finish_upload(svc: object, staged: Staged, replace: list[str], status: Message | None) -> None:
+async def _finish_upload(svc: Services, staged: Staged, replace: list[str], status: Message | None) -> None:
     await edit_text(status, messages.UPLOAD_INDEXING.format(title=escape(staged.document.title)))
-    async with svc.reindexing:  # type: ignore[attr-defined]
+    async with svc.reindexing:
         try:
-            added = await asyncio.to_thread(svc.engine.add_staged, staged, replace,  # type: ignore[attr-defined]
-                                            _progress_editor(status) if status else None)
+            added = await asyncio.to_thread(svc.engine.add_staged, staged, replace,
+                                            _indexing_progress(status) if status else None)
         except IngestError as err:
             log.info("Upload %s not indexed: %s", staged.name, err)
             await edit_text(status, messages.UPLOAD_REFUSED.format(
                 name=escape(staged.name), reason=escape(messages.read_reason(str(err)))))
             return
         finally:
-            svc.engine.library().discard(staged)  # type: ignore[attr-defined]
+            svc.engine.library().discard(staged)
     await edit_text(status, upload_summary(added))
 
 
@@ -298,7 +275,6 @@ async def on_remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if data is None:
         return
     key = data.key
-    await query.answer()
     if key == "cancel":
         await edit_text(query.message, messages.REMOVE_CANCELLED)
         return
@@ -326,8 +302,9 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with svc.reindexing:
         status = await message.reply_text(messages.REINDEX_START)
         try:
-            result = await asyncio.to_thread(svc.engine.reindex, False, _progress_editor(status),
-                                             _read_editor(status))
+            result = await asyncio.to_thread(svc.engine.reindex, False, _indexing_progress(status),
+                                             _status_editor(status, lambda done, total: messages.REINDEX_OCR.format(
+                                                 done=done, total=total)))
         except Exception as err:  # the old index keeps serving; tell the admin why
             log.exception("Reindex failed")
             await edit_text(status, messages.REINDEX_FAILED.format(reason=escape(f"{type(err).__name__}: {err}")))

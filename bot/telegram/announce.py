@@ -159,7 +159,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await expect(update, Announcement)
     if data is None:
         return
-    await query.answer()
     action, ann_id = data.action, str(data.ann_id)
     if action == "cancel":
         ok = await asyncio.to_thread(svc.outbox.cancel, int(ann_id))
@@ -336,7 +335,6 @@ async def on_group_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     data = await expect(update, GroupDecision)
     if data is None:
         return
-    await query.answer()
     row = await asyncio.to_thread(svc.store.set_approval, data.chat_id, "approved" if data.approve else "rejected")
     if row is None:
         await edit_text(query.message, messages.GROUP_UNKNOWN)

@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -88,15 +89,17 @@ class GroupDecision:
 
 Callback = More | File | Vote | VoteReason | Remove | Upload | Announcement | GroupDecision
 
-_FORMS: list[tuple[type, re.Pattern[str]]] = [
-    (More, re.compile(rf"more:{_ID}")),
-    (File, re.compile(rf"file:{_ID}:(\d{{1,2}})")),
-    (Vote, re.compile(rf"fb:{_ID}:(up|down)")),
-    (VoteReason, re.compile(rf"fbr:{_ID}:(wrong|outdated|irrelevant|skip)")),
-    (Remove, re.compile(r"rm:([0-9a-f]{16}|cancel)")),
-    (Upload, re.compile(r"up:([0-9a-f]{8}):(replace|keep)")),
-    (Announcement, re.compile(rf"ann:(send|cancel):{_ID}")),
-    (GroupDecision, re.compile(rf"grp:{_CHAT}:(ok|leave)")),
+# Each form: its strict pattern, and how the matched groups build the action.
+_FORMS: list[tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]] = [
+    (re.compile(rf"more:{_ID}"), lambda g: More(int(g[0]))),
+    (re.compile(rf"file:{_ID}:(\d{{1,2}})"), lambda g: File(int(g[0]), int(g[1]))),
+    (re.compile(rf"fb:{_ID}:(up|down)"), lambda g: Vote(int(g[0]), g[1])),  # type: ignore[arg-type]
+    (re.compile(rf"fbr:{_ID}:(wrong|outdated|irrelevant|skip)"),
+     lambda g: VoteReason(int(g[0]), g[1])),  # type: ignore[arg-type]
+    (re.compile(r"rm:([0-9a-f]{16}|cancel)"), lambda g: Remove(g[0])),
+    (re.compile(r"up:([0-9a-f]{8}):(replace|keep)"), lambda g: Upload(g[0], g[1] == "replace")),
+    (re.compile(rf"ann:(send|cancel):{_ID}"), lambda g: Announcement(g[0], int(g[1]))),  # type: ignore[arg-type]
+    (re.compile(rf"grp:{_CHAT}:(ok|leave)"), lambda g: GroupDecision(int(g[0]), g[1] == "ok")),
 ]
 
 # Handler patterns: a button's prefix routes it; the handler then parses it strictly.
@@ -134,27 +137,10 @@ def parse(text: str | None) -> Callback | None:
     """The button's action, or None for anything malformed or forged."""
     if not text or len(text) > 64:
         return None
-    for kind, pattern in _FORMS:
+    for pattern, build in _FORMS:
         match = pattern.fullmatch(text)
-        if match is None:
-            continue
-        a, *rest = match.groups()
-        if kind is More:
-            return More(int(a))
-        if kind is File:
-            return File(int(a), int(rest[0]))
-        if kind is Vote:
-            return Vote(int(a), rest[0])  # type: ignore[arg-type]
-        if kind is VoteReason:
-            return VoteReason(int(a), rest[0])  # type: ignore[arg-type]
-        if kind is Remove:
-            return Remove(a)
-        if kind is Upload:
-            return Upload(a, rest[0] == "replace")
-        if kind is Announcement:
-            return Announcement(a, int(rest[0]))  # type: ignore[arg-type]
-        if kind is GroupDecision:
-            return GroupDecision(int(a), rest[0] == "ok")
+        if match is not None:
+            return build(match.groups())
     return None
 
 
@@ -162,11 +148,14 @@ T = TypeVar("T")
 
 
 async def expect(update: Update, kind: type[T]) -> T | None:
-    """The pressed button's data when it is a ``kind``; otherwise a polite alert and None."""
+    """The pressed button's data when it is a ``kind`` (the press is answered); otherwise a
+    polite alert and None."""
     query = update.callback_query
     data = parse(query.data if query else None)
+    if query is None:
+        return None
     if isinstance(data, kind):
+        await query.answer()
         return data
-    if query is not None:
-        await query.answer(messages.BUTTON_INVALID, show_alert=True)
+    await query.answer(messages.BUTTON_INVALID, show_alert=True)
     return None
