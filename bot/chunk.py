@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from bot.text import split_sentences, word_count
 
 ARTICLE = re.compile(r"^(Điều\s+(\d+[a-zđ]?))\s*[.:\-–]?\s*(.*)$", re.IGNORECASE)
+HEADING_WORDS = 10
 CHAPTER = re.compile(r"^(Chương|Phần|Mục)\s+([IVXLCDM]+|\d+)\b.*$", re.IGNORECASE)
 
 
@@ -61,7 +62,7 @@ class Chunker:
 
     @property
     def signature(self) -> str:
-        return f"structure-v1:{self.max_words}:{self.overlap}"
+        return f"structure-v2:{self.max_words}:{self.overlap}"
 
     def _sections(self, title: str, text: str) -> list[_Section]:
         title_article = ARTICLE.match(title.split(" - ")[-1].strip())
@@ -74,9 +75,16 @@ class Chunker:
                 continue
             article = ARTICLE.match(line)
             if article and len(line) < 300:
-                current = _Section(line, article.group(2), [])
+                if not _states(article.group(3)):
+                    current = _Section(line, article.group(2), [])
+                    sections.append(current)
+                    continue
+                # "Điều 2. Quyết định này có hiệu lực sau 15 ngày ...": the line is the article's
+                # first sentence, so it stays in the passage; the heading is its opening words.
+                words = line.split()
+                heading = " ".join(words[:HEADING_WORDS]) + ("…" if len(words) > HEADING_WORDS else "")
+                current = _Section(heading, article.group(2), [])
                 sections.append(current)
-                continue
             if CHAPTER.match(line) and len(line) < 200:
                 chapter = line
                 current = _Section(chapter, "", [])
@@ -122,6 +130,16 @@ class Chunker:
         if fresh:
             passages.append(_join(current))
         return passages
+
+
+def _states(name: str) -> bool:
+    """Whether the text after "Điều N." is a statement rather than the article's name.
+
+    Names are short noun phrases ("Phạm vi điều chỉnh", up to about 20 words in long laws);
+    old decrees often write the article's whole first sentence on that line.
+    """
+    n = word_count(name)
+    return n >= 25 or (n >= 12 and name.rstrip().endswith((".", ":", ";")))
 
 
 def _join(sentences: list[str]) -> str:

@@ -424,6 +424,15 @@ def _merge_runs(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | Non
 CELL_GAP = re.compile(r"(?<=\S)(?:[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{4,})(?=\S)")
 
 
+def mark_cells(line: str) -> str:
+    """Side-by-side columns (letterheads, tab-laid tables) become " | "; a tab beside a colon
+    is a label's alignment ("Kết hôn<TAB>:<TAB>Nghỉ 03 ngày"), so it stays a space."""
+    def gap(match: re.Match[str]) -> str:
+        before, after = line[match.start() - 1], line[match.end()] if match.end() < len(line) else ""
+        return " " if ":" in (before, after) else " | "
+    return CELL_GAP.sub(gap, line)
+
+
 def read_doc(path: Path, options: ReadOptions, progress: Progress | None = None) -> Extraction:
     binary = shutil.which("antiword")
     if binary is None:
@@ -437,7 +446,7 @@ def read_doc(path: Path, options: ReadOptions, progress: Progress | None = None)
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no text"]
         raise ReadError(f"cannot read this .doc ({detail[0][:160]}); save it as .docx")
     # antiword lays table cells and letterhead columns side by side: mark the gaps as cells.
-    lines = [CELL_GAP.sub(" | ", line.strip().replace("\ufffd", "")) for line in out.splitlines()]
+    lines = [mark_cells(line.strip().replace("\ufffd", "")) for line in out.splitlines()]
     text, encoding = to_unicode("\n".join(lines))
     return Extraction([text], encoding=encoding)
 
@@ -450,7 +459,7 @@ def read_rtf(path: Path, options: ReadOptions, progress: Progress | None = None)
         text = rtf_to_text(raw, errors="replace")
     except Exception as err:  # striprtf is a plain parser: any failure is a broken file
         raise ReadError(f"broken RTF ({err.__class__.__name__})") from err
-    lines = [CELL_GAP.sub(" | ", line.strip()) for line in text.replace("\r", "").splitlines()]
+    lines = [mark_cells(line.strip()) for line in text.replace("\r", "").splitlines()]
     text, encoding = to_unicode("\n".join(lines))
     return Extraction([text], encoding=encoding)
 

@@ -40,3 +40,13 @@ def test_hash_changes_with_text() -> None:
     a = Chunker().split("d", "T", "Một câu.")[0]
     b = Chunker().split("d", "T", "Hai câu.")[0]
     assert a.chunk_hash != b.chunk_hash
+
+
+def test_article_line_that_states_its_rule_stays_in_the_passage() -> None:
+    text = ("Điều 2. Quyết định này có hiệu lực sau 15 ngày kể từ ngày đăng Công báo.\n"
+            "Điều 3. Các Bộ trưởng chịu trách nhiệm thi hành Quyết định này.")
+    chunks = Chunker().split("qd", "Quyết định", text)
+    first = next(c for c in chunks if c.article == "2")
+    assert "có hiệu lực sau 15 ngày" in first.text  # a member is shown the rule, not only a heading
+    assert first.heading.startswith("Điều 2. Quyết định này")
+    assert len(first.heading.split()) <= 11

@@ -134,6 +134,13 @@ def test_rtf_with_tcvn3_escapes(tmp_path: Path) -> None:
     assert "Đoàn viên đóng đoàn phí hằng tháng" in doc.text and doc.encoding == "tcvn3"
 
 
+def test_tabbed_columns_are_cells_but_a_tab_beside_a_colon_is_a_space() -> None:
+    from bot.readers import mark_cells
+
+    assert mark_cells("ỦY BAN NHÂN DÂN        \tCỘNG HÒA XÃ HỘI") == "ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI"
+    assert mark_cells("+ Kết hôn \t:\tNghỉ 03 ngày") == "+ Kết hôn : Nghỉ 03 ngày"
+
+
 def test_a_doc_that_is_really_rtf_is_read_as_rtf(tmp_path: Path) -> None:
     (tmp_path / "cu.doc").write_text(r"{\rtf1\ansi Chi \'f0o\'e0n t\'f4 ch\'fac sinh ho\'e1t th\'e1ng.\par}",
                                      encoding="ascii")
