@@ -123,6 +123,19 @@ class Abbreviations:
                 found.append(expansion)
         return found
 
+    def spell_out(self, text: str) -> str:
+        """The text with each abbreviation replaced by its words, for the "understood as" line
+        ("bch chi đoàn gồm mấy đồng chí" -> "Ban Chấp hành chi đoàn gồm mấy đồng chí")."""
+        folded = fold(text)
+        if self._regex is None or len(folded) != len(text):
+            return text
+        out, last = [], 0
+        for match in self._regex.finditer(folded):
+            out.append(text[last:match.start()])
+            out.append(self._folded[match.group(0)])
+            last = match.end()
+        return "".join(out) + text[last:]
+
     def expand(self, text: str) -> str:
         found = self.find(text)
         return f"{text} ({'; '.join(found)})" if found else text

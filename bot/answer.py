@@ -64,10 +64,16 @@ class Answer:
     results: list[Result]
     confidence: float
     abstained: bool
-    restored_question: str | None = None
+    restored_question: str | None = None  # how the question was read, when not as typed
     seconds: float = 0.0
+    follow_up_of: str | None = None  # the previous question a follow-up was read with
     faq_answer: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+    def summaries(self) -> list[dict[str, object]]:
+        """What the question log keeps of the results (enough to rebuild buttons and send files)."""
+        return [{"doc_id": r.doc_id, "title": r.title, "score": r.score, "path": r.path, "heading": r.heading}
+                for r in self.results]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -75,6 +81,7 @@ class Answer:
             "abstained": self.abstained,
             "confidence": round(self.confidence, 4),
             "restored_question": self.restored_question,
+            "follow_up_of": self.follow_up_of,
             "results": [r.to_dict() for r in self.results],
         }
 
@@ -138,12 +145,13 @@ class Answerer:
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
         results = [self._result(hit, query) for hit in hits]
         abstained = conf < self.threshold
+        shown = self.retriever.abbreviations.spell_out(query.restored)
         return Answer(
             question=question,
             results=[] if abstained else results,
             confidence=conf,
             abstained=abstained,
-            restored_question=query.restored if query.restored != query.text else None,
+            restored_question=shown if shown != query.text else None,
             seconds=time.perf_counter() - started,
             extra={"weak_results": results if abstained else []},
         )

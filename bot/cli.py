@@ -83,31 +83,62 @@ def _engine_with_index(settings: Settings):
     return engine
 
 
-def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.render import render_text
+def _console_assistant(settings: Settings, engine):
+    """The members' ask path for the console: the same FAQs (when the database is reachable),
+    nothing logged (a secretary trying questions is not a member asking)."""
+    from bot.assistant import Assistant
+    from bot.store import Store
 
+    try:
+        store = Store(settings.effective_database_url)
+        store.migrate()
+    except Exception as err:  # a console without its database still answers from documents
+        print(f"warning: FAQs not used, database unavailable ({err.__class__.__name__})", file=sys.stderr)
+        store = None
+    return Assistant(engine, store, follow_up_seconds=settings.follow_up_minutes * 60)
+
+
+def _print_reply(reply, settings: Settings, as_json: bool) -> None:
+    from bot.render import render_faq, render_text
+
+    if as_json:
+        out = reply.answer.to_dict() if reply.answer is not None else {
+            "question": reply.question, "abstained": False, "confidence": 1.0, "faq": reply.faq.__dict__}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    elif reply.faq is not None:
+        print(render_faq(reply.faq))
+    else:
+        print(render_text(reply.answer, settings.contact_text))
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """One question from the arguments, or (with none) one per line of standard input."""
     question = " ".join(args.question).strip()
-    if not question:
+    batch = not args.question and not sys.stdin.isatty()
+    if not question and not batch:
         print(messages.EMPTY_QUESTION, file=sys.stderr)
         return 2
     engine = _engine_with_index(settings)
     if engine is None:
         return 1
-    answer = engine.ask(question, k=args.k)
-    if args.json:
-        out = answer.to_dict()
-        print(json.dumps(out, ensure_ascii=False))
-    else:
-        print(render_text(answer, settings.contact_text))
+    assistant = _console_assistant(settings, engine)
+    questions = (line.strip() for line in sys.stdin) if batch else iter([question])
+    for i, text in enumerate(q for q in questions if q):
+        if i and not args.json:
+            print()
+        _print_reply(assistant.ask(text, log=False, k=args.k), settings, args.json)
     return 0
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.render import format_date, render_text
+    from bot.assistant import Asker
+    from bot.render import format_date
 
     engine = _engine_with_index(settings)
     if engine is None:
         return 1
+    assistant = _console_assistant(settings, engine)
+    console = Asker(chat_id=0, user_id=0)  # one private chat, so follow-ups work as on Telegram
     docs = engine.documents()
     newest = max((d.date for d in docs if d.date), default=None)
     print(messages.CHAT_WELCOME.format(documents=len(docs), newest=format_date(newest) or "-"))
@@ -123,7 +154,7 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         if not question.strip():
             print(messages.EMPTY_QUESTION)
             continue
-        print(render_text(engine.ask(question), settings.contact_text))
+        _print_reply(assistant.ask(question, console, log=False), settings, as_json=False)
         print()
     print(messages.CHAT_BYE)
     return 0
@@ -146,6 +177,7 @@ def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.abbrev import Abbreviations
     from bot.chunk import Chunker
     from bot.embed import Embedder, EmbeddingCache, cache_path_for
     from bot.evaluate import evaluate
@@ -161,7 +193,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     result = evaluate(args.corpus, args.questions, embedder,
                       Chunker(settings.chunk_words, settings.chunk_overlap), cache, k=args.k,
                       method=args.method, fusion=settings.fusion, dense_weight=settings.dense_weight,
-                      strip=args.strip)
+                      strip=args.strip, abbreviations=Abbreviations.for_knowledge_dir(settings.knowledge_dir))
     cache.close()
     rows = [("overall", result["overall"]), *result.get("by_style", {}).items()]
     print(f"{'subset':<14}{'n':>6}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'MRR@10':>8}")
@@ -234,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="re-embed everything")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("ask", help="answer one question")
+    p = sub.add_parser("ask", help="answer one question (none: one per line of standard input)")
     p.add_argument("question", nargs="*")
     p.add_argument("--json", action="store_true")
     p.add_argument("--k", type=int, default=None, help="number of results")

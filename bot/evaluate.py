@@ -103,14 +103,15 @@ def report(questions: list[EvalQuestion], ranked: list[list[str]]) -> dict[str, 
 def evaluate(corpus: Path, questions_path: Path, embedder: Embedder, chunker: Chunker,
              cache: EmbeddingCache | None, k: int = 10, method: str = "hybrid",
              fusion: str = "weighted", dense_weight: float = 0.5, strip: bool = False,
-             on_index: Callable[[KnowledgeIndex], None] | None = None) -> dict[str, object]:
+             on_index: Callable[[KnowledgeIndex], None] | None = None,
+             abbreviations: Abbreviations | None = None) -> dict[str, object]:
     docs = load_corpus(corpus)
     questions = load_questions(questions_path, strip)
     with tempfile.TemporaryDirectory(prefix="hoidoan-eval-") as tmp:
         index = build_eval_index(docs, embedder, chunker, cache, Path(tmp))
         if on_index:
             on_index(index)
-        retriever = Retriever(index, embedder, Abbreviations(), fusion, dense_weight)
+        retriever = Retriever(index, embedder, abbreviations or Abbreviations(), fusion, dense_weight)
         ranked, latencies = run_questions(retriever, questions, k, method)
     result = report(questions, ranked)
     result["ranked"] = [{"qid": q.qid, "ranked": r} for q, r in zip(questions, ranked, strict=True)]

@@ -21,6 +21,7 @@ NO_ANSWER = (
     "Bạn vui lòng liên hệ {contact} để được giải đáp."
 )
 NO_INDEX = "Chưa có tài liệu nào được lập chỉ mục. Quản trị viên cần chạy lệnh `hoidoan index`."
+FAQ_TITLE_TEXT = "💡 Hỏi đáp thường gặp:"
 RESTORED_NOTE = "(Hiểu câu hỏi là: \"{restored}\")"
 ANSWER_HEADER = "Kết quả phù hợp nhất:"
 SOURCE = "Nguồn: {title}"

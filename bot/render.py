@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bot import messages
 from bot.answer import Answer, Result
+from bot.faq import Faq
 
 
 def format_date(iso: str | None) -> str:
@@ -65,3 +66,7 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
         lines.append(f"{number}. " + text.replace("\n", "\n   "))
         lines.append(f"   {source_line(result)}")
     return "\n".join(lines)
+
+
+def render_faq(faq: Faq) -> str:
+    return f"{messages.FAQ_TITLE_TEXT}\n{faq.question}\n{faq.answer}"

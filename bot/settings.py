@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     top_k: Annotated[int, Field(ge=1, le=50)] = 5
     abstain_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.50
     contact_text: str = "Ban Chấp hành Đoàn cơ sở hoặc Bí thư chi đoàn của bạn"
+    # A short question in a private chat within this many minutes may be a follow-up of the
+    # previous one ("còn đoàn phí thì sao?", bot/followup.py); 0 turns follow-ups off.
+    follow_up_minutes: Annotated[float, Field(ge=0.0, le=120.0)] = 5.0
+    # How old a replica's copy of the FAQ list may get before it is read again.
+    faq_refresh_seconds: Annotated[float, Field(ge=0.0, le=3600.0)] = 5.0
 
     # --- Telegram (issue 3) ---------------------------------------------------------------
     telegram_token: str | None = Field(default=None, repr=False)

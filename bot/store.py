@@ -104,6 +104,7 @@ class QuestionRow(Base):
     user_id: Mapped[int] = mapped_column(BigInteger)
     question: Mapped[str] = mapped_column(Text)
     restored: Mapped[str | None] = mapped_column(Text)
+    searched: Mapped[str | None] = mapped_column(Text)  # a follow-up's text as searched
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
@@ -342,10 +343,10 @@ class Store:
     def log_question(self, *, chat_id: int, user_id: int, question: str, abstained: bool,
                      chat_type: str = "private", confidence: float = 0.0, latency_ms: float = 0.0,
                      restored: str | None = None, results: Sequence[dict[str, Any]] = (),
-                     faq_id: int | None = None) -> int:
+                     faq_id: int | None = None, searched: str | None = None) -> int:
         top = results[0] if results else {}
         row = QuestionRow(chat_id=chat_id, chat_type=chat_type, user_id=user_id, question=question,
-                          restored=restored, abstained=abstained, confidence=float(confidence),
+                          restored=restored, searched=searched, abstained=abstained, confidence=float(confidence),
                           latency_ms=float(latency_ms), faq_id=faq_id,
                           top_doc_id=top.get("doc_id"), top_title=top.get("title"),
                           results=[dict(r) for r in results])

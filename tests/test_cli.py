@@ -101,3 +101,18 @@ def test_a_wrong_database_url_is_a_clear_error(env: Settings, monkeypatch: pytes
     assert main(["index"]) == 1
     err = capsys.readouterr().err
     assert "HOIDOAN_DATABASE_URL" in err and "Traceback" not in err
+
+
+def test_ask_json_reads_one_question_per_line_from_stdin(env: Settings, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    assert main(["index"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Ban Chấp hành chi đoàn gồm mấy đồng chí?\n\nasdfgh\n"))
+    assert main(["ask", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2  # the blank line is skipped
+    first, second = (json.loads(line) for line in lines)
+    assert first["abstained"] is False and "Điều 12" in first["results"][0]["heading"]
+    assert second["question"] == "asdfgh" and second["abstained"] is True

@@ -170,12 +170,6 @@ def feedback_reason_keyboard(question_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons, [skip]])
 
 
-def result_summaries(answer: Answer) -> list[dict[str, Any]]:
-    """What the question log keeps of the results (enough to rebuild buttons and send files)."""
-    return [{"doc_id": r.doc_id, "title": r.title, "score": r.score, "path": r.path, "heading": r.heading}
-            for r in answer.results]
-
-
 # --- members' other replies ------------------------------------------------------------------
 def welcome_html(documents: int, newest: str | None, bot_username: str, is_admin: bool) -> str:
     examples = "\n".join(f"• <i>{escape(q)}</i>" for q in messages.WELCOME_EXAMPLES)

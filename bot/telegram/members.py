@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 from html import escape
 
 from telegram import Message, Update
@@ -20,6 +19,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
+from bot.assistant import Asker
 from bot.index import IndexNotFound
 from bot.telegram import layouts
 from bot.telegram.callbacks import File, More, Vote, VoteReason, parse
@@ -91,7 +91,7 @@ def _in_group(update: Update) -> bool:
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    """The whole answer path: FAQ first, then retrieval; log it; reply with buttons."""
+    """A member's question: the rate limit, the core assistant's reply, buttons."""
     svc = services(context)
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     quote = _in_group(update)
@@ -105,33 +105,26 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         return
     with contextlib.suppress(TelegramError):  # "typing…" is only a courtesy
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-    started = time.perf_counter()
-    faq = (await svc.faqs()).match(question)
-    if faq is not None:
-        qid = await asyncio.to_thread(
-            svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
-            abstained=False, confidence=1.0, latency_ms=(time.perf_counter() - started) * 1000, faq_id=faq.faq_id)
-        svc.telemetry.question("faq", time.perf_counter() - started)
-        await _reply_parts(message, layouts.faq_html(faq), layouts.answer_keyboard(qid, []), quote)
-        return
+    asker = Asker(chat_id=chat.id, user_id=user.id, chat_type=str(chat.type))
     try:
-        answer = await asyncio.to_thread(svc.engine.ask, question)
+        reply = await asyncio.to_thread(svc.assistant.ask, question, asker)
     except IndexNotFound:
         await message.reply_text(messages.NO_INDEX, do_quote=quote)
         return
-    latency_ms = (time.perf_counter() - started) * 1000
-    summaries = layouts.result_summaries(answer)
-    qid = await asyncio.to_thread(
-        svc.store.log_question, chat_id=chat.id, chat_type=chat.type, user_id=user.id, question=question,
-        abstained=answer.abstained, confidence=answer.confidence, latency_ms=latency_ms,
-        restored=answer.restored_question, results=summaries)
-    svc.telemetry.question("abstained" if answer.abstained else "answered", latency_ms / 1000)
+    qid = reply.question_id or 0
+    if reply.faq is not None:
+        svc.telemetry.question("faq", reply.latency_ms / 1000)
+        await _reply_parts(message, layouts.faq_html(reply.faq), layouts.answer_keyboard(qid, []), quote)
+        return
+    answer = reply.answer
+    assert answer is not None
+    svc.telemetry.question("abstained" if answer.abstained else "answered", reply.latency_ms / 1000)
     # One line per question, without its text (admins see texts in /unanswered, logs do not).
     log.info("question id=%s chat_type=%s abstained=%s confidence=%.2f latency_ms=%.0f",
-             qid, chat.type, answer.abstained, answer.confidence, latency_ms,
+             qid, chat.type, answer.abstained, answer.confidence, reply.latency_ms,
              extra={"event": "question", "question_id": qid, "chat_type": str(chat.type),
-                    "abstained": answer.abstained, "latency_ms": round(latency_ms, 1)})
-    keyboard = None if answer.abstained else layouts.answer_keyboard(qid, summaries)
+                    "abstained": answer.abstained, "latency_ms": round(reply.latency_ms, 1)})
+    keyboard = None if answer.abstained else layouts.answer_keyboard(qid, answer.summaries())
     await _reply_parts(message, layouts.answer_html(answer, svc.settings.contact_text), keyboard, quote)
 
 
@@ -175,8 +168,8 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     private = query.message.chat.type == ChatType.PRIVATE
     if isinstance(data, More):
         await query.answer()
-        answer = await asyncio.to_thread(svc.engine.ask, row.question)
-        summaries = layouts.result_summaries(answer)
+        answer = await asyncio.to_thread(svc.assistant.answer, row.searched or row.question)
+        summaries = answer.summaries()
         start = layouts.SHOWN_FIRST
         html = layouts.answer_html(answer, svc.settings.contact_text, start=start, count=svc.settings.top_k)
         keyboard = layouts.answer_keyboard(row.id, summaries, start=start, count=svc.settings.top_k, feedback=False)

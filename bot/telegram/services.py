@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from telegram.ext import ContextTypes
 
 from bot.announcements import Outbox
+from bot.assistant import Assistant
 from bot.engine import Engine
-from bot.faq import FaqMatcher
 from bot.ratelimit import SlidingWindowLimiter
 from bot.settings import Settings
 from bot.store import Store
@@ -32,23 +32,20 @@ class Services:
     telemetry: Telemetry = field(default_factory=Telemetry)
     # One index build at a time per process; questions keep using the served index meanwhile.
     reindexing: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _faqs: FaqMatcher | None = None
+    assistant: Assistant = field(init=False)
     question_limiter: SlidingWindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(self.store, lease_seconds=self.settings.outbox_lease_seconds)
+        self.assistant = Assistant(self.engine, self.store, faq_refresh_seconds=self.settings.faq_refresh_seconds,
+                                   follow_up_seconds=self.settings.follow_up_minutes * 60)
         self.question_limiter = SlidingWindowLimiter(self.settings.questions_per_minute, 60.0)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
 
-    async def faqs(self) -> FaqMatcher:
-        if self._faqs is None:
-            self._faqs = FaqMatcher(await asyncio.to_thread(self.store.faq_list))
-        return self._faqs
-
     def faqs_changed(self) -> None:
-        self._faqs = None
+        self.assistant.faqs_changed()
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -1,0 +1,37 @@
+from bot.followup import Conversations, combine, is_short, marked_topic
+
+
+def test_marked_follow_ups_give_their_new_subject() -> None:
+    assert marked_topic("còn đoàn phí thì sao?") == "đoàn phí"
+    assert marked_topic("Thế còn công đoàn?") == "công đoàn"
+    assert marked_topic("vậy còn đội thiếu niên?") == "đội thiếu niên"
+    assert marked_topic("con doan phi thi sao") == "doan phi"
+    assert marked_topic("the con cong doan") == "cong doan"
+
+
+def test_complete_questions_are_not_follow_ups() -> None:
+    for question in ["Đoàn phí công đoàn đóng bao nhiêu?", "Thế nào là đoàn viên ưu tú?",
+                     "còn bao nhiêu ngày nữa đến đại hội", "the doan vien la gi",  # thẻ đoàn viên
+                     "con cua doan vien duoc ho tro gi",  # con = child
+                     "Tại sao phải đóng đoàn phí", "còn đoàn phí công đoàn thì sao khi người lao động "
+                     "bị mất việc làm trong thời gian dài"]:  # marked but long: states its own subject
+        assert marked_topic(question) is None, question
+
+
+def test_short_and_combined() -> None:
+    assert is_short("ai chủ trì tổ chức") and not is_short("Ai chủ trì tổ chức hoạt động Tháng Thanh niên hằng năm?")
+    assert combine("đoàn phí", "Kinh phí công đoàn đóng bao nhiêu?") == "đoàn phí - Kinh phí công đoàn đóng bao nhiêu?"
+
+
+def test_conversations_forget_after_the_window_and_stay_bounded() -> None:
+    now = [0.0]
+    talks = Conversations(window_seconds=300, max_chats=2, clock=lambda: now[0])
+    talks.remember((1, 1), "Đoàn phí bao nhiêu?")
+    now[0] = 299
+    assert talks.recent((1, 1)) == "Đoàn phí bao nhiêu?"
+    now[0] = 301
+    assert talks.recent((1, 1)) is None
+    talks.remember((2, 2), "a")
+    talks.remember((3, 3), "b")
+    talks.remember((4, 4), "c")
+    assert talks.recent((2, 2)) is None and talks.recent((4, 4)) == "c"
