@@ -9,6 +9,7 @@ from the default settings), as a member in a private chat.
 
 Judged on the 3 passages a member sees first:
 - answering passage first / among the 3 shown: a passage holds the span's words in order
+  (or those of another span that answers as well, listed under "also": a newer rule)
   (a span cut by a passage boundary counts when either half is whole in the passage);
 - highlight: the highlighted sentence of the first answering passage shares a run of at
   least 4 words (or the whole span, if shorter) with the span;
@@ -87,14 +88,14 @@ class Judge:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def in_scope(self, group: str, answer: Answer, span: str) -> bool:
+    def in_scope(self, group: str, answer: Answer, spans: list[str]) -> bool:
         row = self.rows[group]
         row["n"] += 1
         shown = [] if answer.abstained else answer.results[:SHOWN]
-        hits = [r for r in shown if answers(r.passage, span)]
-        row["first"] += bool(shown) and answers(shown[0].passage, span)
+        hits = [r for r in shown if any(answers(r.passage, span) for span in spans)]
+        row["first"] += bool(shown) and any(answers(shown[0].passage, span) for span in spans)
         row["shown"] += bool(hits)
-        row["highlight"] += bool(hits) and overlaps(hits[0].highlight, span)
+        row["highlight"] += bool(hits) and any(overlaps(hits[0].highlight, span) for span in spans)
         row["not_found"] += answer.abstained
         return bool(hits)
 
@@ -145,6 +146,11 @@ def restoration(engine: Engine, questions: list[str]) -> tuple[int, int, int, in
     return right, total, qw_right, qw_total, wrong
 
 
+def spans_of(row: dict, corpus: dict[str, str]) -> list[str]:
+    """The answering span, and any other place that answers as well (a newer rule)."""
+    return [corpus[s["doc_id"]][s["start"]:s["end"]] for s in [row, *row.get("also", [])]]
+
+
 def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: list[dict]) -> None:
     judge = Judge()
     latencies = []
@@ -164,8 +170,7 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
             if not reply.answer.abstained:
                 missed.append(f"{row['qid']} answered out of scope: {row['question']}")
             continue
-        span = corpus[row["doc_id"]][row["start"]:row["end"]]
-        if not judge.in_scope(row["style"], reply.answer, span):
+        if not judge.in_scope(row["style"], reply.answer, spans_of(row, corpus)):
             missed.append(f"{row['qid']} ({row['style']}): {row['question']}")
 
     follow = Judge()
@@ -176,8 +181,7 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
         assistant.ask(row["previous"], asker, log=False)
         reply = assistant.ask(row["question"], asker, log=False)
         assert reply.answer is not None
-        span = corpus[row["doc_id"]][row["start"]:row["end"]]
-        if not follow.in_scope("follow_up", reply.answer, span):
+        if not follow.in_scope("follow_up", reply.answer, spans_of(row, corpus)):
             missed.append(f"{row['qid']} (follow-up of {row['previous']!r}): {row['question']} "
                           f"-> {reply.answer.restored_question!r}")
     changed = []
@@ -225,7 +229,7 @@ def realdocs(path: Path, work: Path) -> None:
         assert reply.answer is not None
         if q["style"] == "out_of_scope":
             judge.out_of_scope("out_of_scope", reply.answer)
-        elif not judge.in_scope(q["style"], reply.answer, q["answer_snippet"]):
+        elif not judge.in_scope(q["style"], reply.answer, [q["answer_snippet"]]):
             missed.append(f"{q['qid']} ({q['local_name']}): {q['question']}")
     print(f"\n## Real documents' questions ({path})\n")
     print(judge.table())

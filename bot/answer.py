@@ -16,27 +16,32 @@ Example::
 from __future__ import annotations
 
 import math
+import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from bot.lexical import analyze
 from bot.retrieve import Hit, Query, Retriever
-from bot.text import fold, split_sentences
+from bot.text import fold, split_sentences, word_count
 
 # Confidence model: a logistic combination of the best passage's cosine similarity
-# with the question and the share of the question's syllables it contains. The
-# coefficients were fitted on the shared evaluation sets against out-of-scope
+# with the question, the share of the question's syllables it contains, and that share
+# weighted by rarity (a passage that lacks the question's telling word, "nông dân" in
+# "Hội Nông dân có nhiệm vụ gì?", is about something else). The coefficients were
+# fitted on the shared evaluation sets and the member dev set against out-of-scope
 # questions (bench/bench_abstain.py prints the fit and the trade-off table).
 CONF_BIAS = -27.14
 CONF_DENSE = 24.68
 CONF_COVERAGE = 9.03
+CONF_SPECIFIC = 0.0
 
 
 NAMED_DOCUMENT_CONFIDENCE = 0.9
 
 
-def confidence(dense: float, coverage: float) -> float:
-    z = CONF_BIAS + CONF_DENSE * dense + CONF_COVERAGE * coverage
+def confidence(dense: float, coverage: float, specificity: float = 1.0) -> float:
+    z = CONF_BIAS + CONF_DENSE * dense + CONF_COVERAGE * coverage + CONF_SPECIFIC * specificity
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -86,8 +91,34 @@ class Answer:
         }
 
 
-def best_sentences(passage: str, query: Query, limit: int = 2) -> str:
-    """The sentence (or two adjacent ones) sharing the most question words, by IDF-free overlap.
+# What kind of answer a question wants, from its folded words: a sentence with a number
+# answers "bao nhiêu", one with a date answers "khi nào".
+WANTS_NUMBER = re.compile(r"\b(?:bao nhieu|may)\b")
+WANTS_DATE = re.compile(r"\b(?:khi nao|bao gio|ngay nao|thoi gian nao|nam nao|thang nao|luc nao)\b")
+HAS_NUMBER = re.compile(r"\d|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
+HAS_DATE = re.compile(r"\d{1,2}/\d{1,2}|\bngay \d|\bthang \d|\bnam \d{4}|\b(?:19|20)\d\d\b")
+KIND_BONUS = 1.5
+ASKING_PENALTY = 0.2  # "**Đoàn viên công đoàn có quyền gì?**" restates the question, never answers it
+SHORT_WORDS = 5  # a shorter line is a name or a heading: it rarely answers by itself
+SHORT_PENALTY = 0.5
+
+
+def _is_label(sentence: str) -> bool:
+    """A heading or a label whose answer follows it ("2. Hình thức kỷ luật:", "Trụ sở")."""
+    text = sentence.strip(" *#_")
+    return text.endswith(":") or (len(text.split()) <= 8 and not text.endswith((".", "!", ";", "?", ")")))
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line broken inside a sentence: the previous one has no end mark, this one starts lower-case."""
+    return not previous.rstrip().endswith((".", ":", ";", "!", "?")) and line[:1].islower()
+
+
+def best_sentences(passage: str, query: Query, limit: int = 2,
+                   idf: Callable[[str], float] | None = None) -> str:
+    """The sentence (or two adjacent ones) that answers: most question words (weighted by
+    rarity when ``idf`` is given), the kind of answer asked for (a number, a date), never a
+    line that only restates the question, and never a fragment of a broken line.
 
     Bigrams count double so "đoàn viên" beats a sentence that has "đoàn" and "viên" apart.
     """
@@ -97,28 +128,55 @@ def best_sentences(passage: str, query: Query, limit: int = 2) -> str:
     wanted = set(analyze(query.lexical_text))
     if not wanted:
         return sentences[0]
+    weight = {t: (idf(t) if idf and "_" not in t else 1.0) for t in wanted}
+    mean = sum(weight.values()) / len(weight)
+    folded_question = fold(query.lexical_text)
+    kind = HAS_NUMBER if WANTS_NUMBER.search(folded_question) else HAS_DATE if WANTS_DATE.search(
+        folded_question) else None
 
     def score(text: str) -> float:
         tokens = set(analyze(text))
-        return sum(2.0 if "_" in t else 1.0 for t in tokens & wanted)
+        value = sum(2.0 * mean if "_" in t else weight[t] for t in tokens & wanted)
+        # Overlap per square root of length: a long sentence must not win by size alone.
+        value /= max(len(analyze(text, bigrams=False)), 1) ** 0.5
+        if text.rstrip(" *_").endswith("?"):
+            value *= ASKING_PENALTY
+        if word_count(text) < SHORT_WORDS:
+            value *= SHORT_PENALTY
+        if kind is not None and kind.search(fold(text)):
+            value *= KIND_BONUS
+        return value
 
-    # Overlap per square root of length: a long sentence must not win by size alone.
-    scores = [score(s) / max(len(analyze(s, bigrams=False)), 1) ** 0.5 for s in sentences]
+    scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     if scores[best] == 0:
         return sentences[0]
     chosen = [best]
     if limit > 1 and len(sentences) > 1:
-        # Add the neighbour when it also answers (numbers and lists often continue).
-        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sentences)]
-        extra = max(neighbours, key=lambda i: scores[i])
-        if scores[extra] >= 0.75 * scores[best]:
-            chosen.append(extra)
-    first, last = sentences[min(chosen)], sentences[max(chosen)]
+        if _is_label(sentences[best]):
+            # The answer follows its label: the next line with words, and the one after it
+            # when that line only introduces a list ("... một trong những hình thức sau:").
+            following = [i for i in range(best + 1, len(sentences)) if word_count(sentences[i]) >= 3][:2]
+            if following:
+                chosen.append(following[0])
+                if len(following) > 1 and sentences[following[0]].rstrip().endswith(":"):
+                    chosen.append(following[1])
+        else:
+            # Add the neighbour when it also answers (numbers and lists often continue).
+            neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sentences)]
+            extra = max(neighbours, key=lambda i: scores[i])
+            if scores[extra] >= 0.75 * scores[best]:
+                chosen.append(extra)
+    first, last = min(chosen), max(chosen)
+    # A line broken inside a sentence is shown whole.
+    while first > 0 and _continues(sentences[first - 1], sentences[first]):
+        first -= 1
+    while last + 1 < len(sentences) and _continues(sentences[last], sentences[last + 1]):
+        last += 1
     # Return the exact span of the passage, so layouts can find and mark it.
-    start = passage.find(first)
-    end = passage.find(last, start) + len(last)
-    return passage[start:end] if start >= 0 and end >= start else first
+    start = passage.find(sentences[first])
+    end = passage.find(sentences[last], max(start, 0)) + len(sentences[last])
+    return passage[start:end] if start >= 0 and end >= start else sentences[best]
 
 
 class Answerer:
@@ -138,12 +196,12 @@ class Answerer:
         index = self.retriever.index
         query = self.retriever.parse(text, index)
         hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
-        conf = confidence(hits[0].dense, hits[0].coverage) if hits else 0.0
+        conf = confidence(hits[0].dense, hits[0].coverage, hits[0].specificity) if hits else 0.0
         if hits and hits[0].doc_id in self.retriever.named_documents(query, index):
             conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
-        results = [self._result(hit, query) for hit in hits]
+        results = [self._result(hit, query, index.lexical.idf) for hit in hits]
         abstained = conf < self.threshold
         shown = self.retriever.abbreviations.spell_out(query.restored)
         return Answer(
@@ -157,10 +215,10 @@ class Answerer:
         )
 
     @staticmethod
-    def _result(hit: Hit, query: Query) -> Result:
+    def _result(hit: Hit, query: Query, idf: Callable[[str], float]) -> Result:
         doc = hit.doc
         return Result(
             doc_id=doc.doc_id, title=doc.title, date=doc.date, kind=doc.kind, source=doc.source,
             url=doc.url, heading=hit.chunk.heading, passage=hit.chunk.text,
-            highlight=best_sentences(hit.chunk.text, query), score=round(hit.score, 4), path=doc.path,
+            highlight=best_sentences(hit.chunk.text, query, idf=idf), score=round(hit.score, 4), path=doc.path,
         )

@@ -40,9 +40,14 @@ NUMBER_BOOST = 0.5
 LAW_BOOST = 0.2  # a law's name is also cited inside other laws' articles: a lighter hand
 # "Luật An ninh mạng có hiệu lực ...": the law a question names, up to the first word that
 # is no longer part of a name (a verb, a question word, a year).
-LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )\b(?:bo\s+)?luat\s+((?:(?!co\b|quy\b|ve\b|la\b|thi\b|duoc\b|nam\b"
+LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )(?<!an )\b(?:bo\s+)?luat\s+"
+                      r"((?:(?!co\b|quy\b|ve\b|la\b|thi\b|duoc\b|nam\b|ra\b"
                       r"|hieu\b|so\b|cua\b|nao\b|gi\b|nhu\b|khi\b|dinh\b|moi\b|nay\b|hien\b|ban\b|sua\b"
                       r"|doi\b|voi\b|ma\b|theo\b|tai\b|trong\b|cho\b|va\s+cac\b)[a-z]+\s*){2,8})")
+# "QĐ 991 do ai ký?": administrative documents end with the signer's block (Nghị định
+# 30/2020/NĐ-CP), so the question looks at each document's last passage first.
+SIGNER_QUERY = re.compile(r"\b(?:ai|nguoi nao)\s+(?:da\s+)?ky\b|\bnguoi\s+ky\b|\bky\s+boi\b")
+SIGNER_BOOST = 0.3
 
 
 def number_key(number: str) -> str:
@@ -60,6 +65,7 @@ class Query:
     article: str | None  # "12" when the question names "Điều 12"
     numbers: tuple[str, ...] = ()  # document numbers the question cites, as number_key()
     law_name: str | None = None  # folded name of the law the question names ("an ninh mang")
+    signer: bool = False  # the question asks who signed ("do ai ký?")
 
     @property
     def lexical_text(self) -> str:
@@ -80,6 +86,7 @@ class Hit:
     score: float  # fused score of the best passage (for ranking only)
     dense: float  # cosine similarity of the best passage with the question
     coverage: float  # share of the question's folded syllables found in the passage
+    specificity: float = 1.0  # the same share weighted by rarity (IDF): the telling words found
 
     @property
     def doc_id(self) -> str:
@@ -119,7 +126,8 @@ class Retriever:
                      article.group(1) if article else None,
                      tuple(k for k in map(number_key, DOC_NUMBER.findall(text))
                            if any(c.isalpha() for c in k)),  # "28/4/2022" is a date, not a number
-                     " ".join(law.group(1).split()) if law else None)
+                     " ".join(law.group(1).split()) if law else None,
+                     bool(SIGNER_QUERY.search(folded)))
 
     @staticmethod
     def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
@@ -130,6 +138,17 @@ class Retriever:
                      for d in index.documents.values()]
             index._document_names = names  # type: ignore[attr-defined]
         return names
+
+    @staticmethod
+    def _last_passages(index: KnowledgeIndex) -> np.ndarray:
+        """1.0 for each document's last passage (where the signature block is), once per index."""
+        last = getattr(index, "_last_passages", None)
+        if last is None:
+            final = {c.doc_id: row for row, c in enumerate(index.chunks)}
+            last = np.zeros(len(index.chunks), dtype=np.float64)
+            last[list(final.values())] = 1.0
+            index._last_passages = last  # type: ignore[attr-defined]
+        return last
 
     def named_documents(self, query: Query, index: KnowledgeIndex | None = None) -> set[str]:
         """Documents the question names: by the number it cites, or by the law's name."""
@@ -170,6 +189,9 @@ class Retriever:
         if query.article and n:
             boost = np.array([c.article == query.article for c in index.chunks], dtype=np.float64)
             fused = fused + ARTICLE_BOOST * boost * (fused.max() - fused.min() + 1e-9)
+        if query.signer and n:
+            last = self._last_passages(index)
+            fused = fused + SIGNER_BOOST * last * (fused.max() - fused.min() + 1e-9)
         named = self.named_documents(query, index)
         if named and n:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
             boost = np.array([c.doc_id in named for c in index.chunks], dtype=np.float64)
@@ -190,6 +212,10 @@ class Retriever:
         hits: list[Hit] = []
         taken: dict[str, int] = {}
         query_tokens = set(analyze(query.lexical_text, bigrams=False))
+        # Rare words say what a question is about ("nông dân", "căn cước"); very short tokens
+        # are mostly slang or typing shortcuts ("ko", "đc") and say nothing.
+        weights = {t: index.lexical.idf(t) for t in query_tokens if len(t) > 2}
+        total_weight = sum(weights.values())
         for row in order:
             chunk = index.chunks[int(row)]
             if taken.get(chunk.doc_id, 0) >= per_doc:
@@ -197,8 +223,10 @@ class Retriever:
             taken[chunk.doc_id] = taken.get(chunk.doc_id, 0) + 1
             passage_tokens = set(analyze(chunk.index_text, bigrams=False))
             coverage = len(query_tokens & passage_tokens) / max(len(query_tokens), 1)
+            specificity = (sum(w for t, w in weights.items() if t in passage_tokens) / total_weight
+                           if total_weight else 1.0)
             hits.append(Hit(index.documents[chunk.doc_id], chunk, int(row), float(fused[row]),
-                            float(dense[row]), coverage))
+                            float(dense[row]), coverage, specificity))
             if len(hits) >= k:
                 break
         return hits

@@ -123,6 +123,16 @@ def _folded_tokens(text: str) -> tuple[str, ...]:
     return tuple(WORD.findall(fold(text)))
 
 
+@lru_cache(maxsize=65536)
+def _accented_tokens(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(normalize(text).lower()))
+
+
+def accented_tokens(text: str) -> list[str]:
+    """Syllables as written, lower-cased ("Cờ Đoàn" -> ["cờ", "đoàn"])."""
+    return list(_accented_tokens(text))
+
+
 def folded_tokens(text: str) -> list[str]:
     """Tokens for BM25: folded syllables (cached: the same passages are scored again and
     again for related questions)."""
@@ -131,7 +141,7 @@ def folded_tokens(text: str) -> list[str]:
 
 # Sentence ends: . ! ? … followed by a space and an upper-case letter, digit or quote.
 # A "." after these (or after a bare number, "Điều 5.") does not end a sentence.
-_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|Đ/c|đ/c|St|Q|P|v\.v|\d+[a-zđ]?)\.)$")
+_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|Đ/c|đ/c|St|Q|P|v\.v|\d+[a-zđ]?|[a-zđ])\.)$")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZĐÀ-Ỹ0-9])")
 
 
