@@ -30,6 +30,7 @@ from pathlib import Path
 from bot.text import WORD, fold, has_diacritics, normalize
 
 BOS = "<s>"
+NUM = "<num>"  # any number: "năm 2025", "điều 5", "30 tuổi" keep their neighbours' accents
 MAX_CANDIDATES = 10
 
 
@@ -70,6 +71,27 @@ def general_bigrams() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in successors.items()}
 
 
+QUESTION_PHRASES = Path(__file__).parent / "data" / "question_phrases.txt"
+QUESTION_WEIGHT = 0.3
+
+
+@lru_cache(maxsize=1)
+def question_bigrams() -> dict[str, frozenset[str]]:
+    """Successor syllables in how members ask ("tháng" -> "mấy"), from bot/data/question_phrases.txt.
+
+    The documents are prose and the dictionary is general: neither says that "thang may"
+    in a question is "tháng mấy" (which month), not "thang máy" (a lift).
+    """
+    successors: dict[str, set[str]] = {}
+    for line in QUESTION_PHRASES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        words = [BOS, *WORD.findall(normalize(line).lower())]
+        for prev, word in pairwise(words):
+            successors.setdefault(prev, set()).add(word)
+    return {k: frozenset(v) for k, v in successors.items()}
+
+
 class DiacriticRestorer:
     """Syllable bigram model with a general unigram back-off; see the module docstring."""
 
@@ -86,8 +108,7 @@ class DiacriticRestorer:
                 prev = BOS
                 for token in WORD.findall(line):
                     if token.isdigit():
-                        prev = BOS
-                        continue
+                        token = NUM
                     self.unigrams[token] += 1
                     self.bigrams[f"{prev} {token}"] += 1
                     prev = token
@@ -132,29 +153,31 @@ class DiacriticRestorer:
         matches = list(WORD.finditer(text))
         if not matches:
             return text
-        general, dictionary = general_frequencies(), general_bigrams()
+        general, dictionary, asking = general_frequencies(), general_bigrams(), question_bigrams()
         # Viterbi over candidates; a syllable with no candidate is kept as typed. The score
         # of a step is log(bigram + dictionary bigram + unigram + general frequency), each
         # weighted; the parts that depend on one word only are computed once per step.
         beams: dict[str, tuple[float, list[str]]] = {BOS: (0.0, [])}
         for match in matches:
             token = match.group(0)
-            options = table.get(token.lower()) if not token.isdigit() else None
+            options = [NUM] if token.isdigit() else table.get(token.lower())
             if not options:
                 best = max(beams.values(), key=lambda b: b[0])
                 beams = {BOS: (best[0], [*best[1], token])}
                 continue
-            previous = [(prev, score, path, self.unigrams.get(prev, 0) if prev != BOS else 0, dictionary.get(prev))
-                        for prev, (score, path) in beams.items()]
+            previous = [(prev, score, path, self.unigrams.get(prev, 0) if prev != BOS else 0, dictionary.get(prev),
+                         asking.get(prev)) for prev, (score, path) in beams.items()]
             new_beams: dict[str, tuple[float, list[str]]] = {}
             for option in options:
                 p_uni = self.unigram_weight * (self.unigrams.get(option, 0) / total)
                 p_gen = self.general_weight * general.get(option, 0.0)
                 best_score, best_path = -math.inf, previous[0][2]
-                for prev, score, path, prev_count, following in previous:
+                for prev, score, path, prev_count, following, asked in previous:
                     p_bi = self.bigrams.get(f"{prev} {option}", 0) / prev_count if prev_count else 0.0
                     p_dict = 1.0 / len(following) if following and option in following else 0.0
-                    step = math.log(self.bigram_weight * p_bi + self.dictionary_weight * p_dict + p_uni + p_gen + 1e-9)
+                    p_ask = QUESTION_WEIGHT / len(asked) if asked and option in asked else 0.0
+                    step = math.log(self.bigram_weight * p_bi + self.dictionary_weight * p_dict + p_ask
+                                    + p_uni + p_gen + 1e-9)
                     if score + step > best_score:  # the first of equal scores wins, as with max()
                         best_score, best_path = score + step, path
                 new_beams[option] = (best_score, [*best_path, option])
@@ -163,7 +186,7 @@ class DiacriticRestorer:
         out, last = [], 0
         for match, word in zip(matches, best_path, strict=True):
             out.append(text[last : match.start()])
-            out.append(_match_case(match.group(0), word))
+            out.append(match.group(0) if word == NUM else _match_case(match.group(0), word))
             last = match.end()
         out.append(text[last:])
         return "".join(out)

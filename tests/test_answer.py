@@ -70,3 +70,23 @@ def test_a_law_that_is_not_in_the_knowledge_base_is_not_answered_by_another(sett
     assert not engine.ask("luat thanh nien co hieu luc tu ngay nao").abstained
     missing = engine.ask("Luật Giáo dục nghề nghiệp có hiệu lực từ ngày nào?")
     assert missing.abstained and missing.results == []
+
+
+def test_highlight_is_the_answer_not_a_line_restating_the_question() -> None:
+    passage = ("**Đoàn viên công đoàn có quyền gì?**\n"
+               "Đoàn viên công đoàn có quyền được công đoàn bảo vệ khi quyền lợi bị xâm phạm.")
+    query = Query("đoàn viên công đoàn có quyền gì", "đoàn viên công đoàn có quyền gì", (), None)
+    assert best_sentences(passage, query).startswith("Đoàn viên công đoàn có quyền được")
+
+
+def test_highlight_takes_the_answer_after_its_label() -> None:
+    passage = "Nội dung khác của quy chế.\n2. Thẻ đoàn viên\na. Thẻ đoàn viên là sự xác nhận tư cách đoàn viên."
+    query = Query("thẻ đoàn viên là gì", "thẻ đoàn viên là gì", (), None)
+    assert best_sentences(passage, query) == "2. Thẻ đoàn viên\na. Thẻ đoàn viên là sự xác nhận tư cách đoàn viên."
+
+
+def test_highlight_prefers_the_number_asked_for_and_never_a_broken_line() -> None:
+    passage = ("Chi đoàn trường là một chi đoàn trực thuộc Đoàn phường với nhiều đoàn viên năng nổ.\n"
+               "Tổng số đoàn viên hiện đang sinh hoạt là 10\nđoàn viên của chi đoàn.")
+    query = Query("chi đoàn có bao nhiêu đoàn viên", "chi đoàn có bao nhiêu đoàn viên", (), None)
+    assert best_sentences(passage, query) == "Tổng số đoàn viên hiện đang sinh hoạt là 10\nđoàn viên của chi đoàn."

@@ -39,3 +39,16 @@ def test_round_trip(tmp_path: Path) -> None:
     r = restorer()
     r.to_json(tmp_path / "r.json")
     assert DiacriticRestorer.from_json(tmp_path / "r.json").restore("dai hoi bau") == r.restore("dai hoi bau")
+
+
+def test_question_words_read_as_members_ask() -> None:
+    r = DiacriticRestorer()
+    r.fit(["Tòa nhà mới có thang máy và máy phát điện.", "Tháng Thanh niên là tháng ba hằng năm."])
+    # Prose and the dictionary say "thang máy" (a lift); a question asks "tháng mấy" (which month).
+    assert r.restore("thang thanh nien la thang may") == "tháng thanh niên là tháng mấy"
+
+
+def test_a_number_keeps_its_neighbours_accents() -> None:
+    r = DiacriticRestorer()
+    r.fit(["Kế hoạch năm 2024 của chi đoàn.", "Báo cáo năm 2023.", "Miền Nam và miền Bắc."])
+    assert r.restore("ke hoach nam 2025") == "kế hoạch năm 2025"

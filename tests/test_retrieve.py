@@ -41,3 +41,26 @@ def test_restored_question_is_reported(settings: Settings, embedder: Embedder) -
     engine = engine_for(settings, embedder)
     query = engine.retriever.parse("ket nap doan may tuoi")
     assert query.restored.startswith("kết nạp đoàn")
+
+
+def test_a_question_typed_with_diacritics_tells_co_from_co() -> None:
+    from bot.lexical import LexicalIndex
+
+    index = LexicalIndex.build(["Cờ Đoàn hình chữ nhật, nền đỏ, ở giữa có huy hiệu Đoàn.",
+                                "Đoàn có nhiều hoạt động, có nhiều đoàn viên, có nhiều chi đoàn có thành tích."])
+    assert int(index.scores("Cờ Đoàn").argmax()) == 0
+    assert index.accents and index.idf("~cờ") > index.idf("~có")
+
+
+def test_who_signed_looks_at_the_last_passage(settings: Settings, embedder: Embedder) -> None:
+    (settings.knowledge_dir / "qd.txt").write_text(
+        "QUYẾT ĐỊNH số 45-QĐ/ĐTN về việc tổ chức hội trại\n"
+        "Điều 1. Tổ chức hội trại cho đoàn viên vào tháng 3.\n"
+        "Điều 2. Quyết định này có hiệu lực từ ngày ký.\n\n"
+        "TM. BAN CHẤP HÀNH\nBÍ THƯ\nNguyễn Văn An", encoding="utf-8")
+    engine = Engine(settings, embedder)
+    engine.reindex()
+    query = engine.retriever.parse("Quyết định 45-QĐ/ĐTN do ai ký?")
+    assert query.signer
+    hit = engine.retriever.search(query, k=1, per_doc=3)[0]
+    assert "Nguyễn Văn An" in hit.chunk.text
