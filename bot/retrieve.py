@@ -47,7 +47,7 @@ LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )(?<!an )\b(?:bo\s+)?luat\s+"
 # "QĐ 991 do ai ký?": administrative documents end with the signer's block (Nghị định
 # 30/2020/NĐ-CP), so the question looks at each document's last passage first.
 SIGNER_QUERY = re.compile(r"\b(?:ai|nguoi nao)\s+(?:da\s+)?ky\b|\bnguoi\s+ky\b|\bky\s+boi\b")
-SIGNER_BOOST = 0.3
+SIGNER_BOOST = 0.6
 
 
 def number_key(number: str) -> str:
