@@ -58,6 +58,7 @@ class Result:
     highlight: str  # the one or two sentences that best answer the question
     score: float
     path: str | None = None
+    replaced_by: str | None = None  # title of the newer version of this document, if any
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -201,7 +202,11 @@ class Answerer:
             conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
+        replaced = self.retriever.replaced_by(index)
         results = [self._result(hit, query, index.lexical.idf) for hit in hits]
+        for result in results:
+            newer = index.documents.get(replaced.get(result.doc_id, ""))
+            result.replaced_by = newer.title if newer else None
         abstained = conf < self.threshold
         shown = self.retriever.abbreviations.spell_out(query.restored)
         return Answer(

@@ -170,8 +170,10 @@ def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     if not docs:
         print(messages.NO_INDEX)
         return 0
+    replaced = Engine(settings).replacements()
     for doc in docs:
-        print(f"{doc.doc_id}\t{doc.date or '-'}\t{doc.kind}\t{doc.chunks} passages\t{doc.title}")
+        newer = f"\treplaced by {replaced[doc.doc_id]}" if doc.doc_id in replaced else ""
+        print(f"{doc.doc_id}\t{doc.date or '-'}\t{doc.kind}\t{doc.chunks} passages\t{doc.title}{newer}")
     print(f"{len(docs)} documents")
     return 0
 

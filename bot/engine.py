@@ -34,6 +34,7 @@ from bot.retrieve import Retriever
 from bot.sandbox import ReadCache, SandboxLimits, SandboxReader
 from bot.settings import Settings
 from bot.text import fold
+from bot.versions import VERSIONS_FILE, read_overrides, replacements, write_override
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,34 @@ class Engine:
             if self._retriever is None:
                 self._retriever = Retriever(index, embedder, self.abbreviations(),
                                             self.settings.fusion, self.settings.dense_weight)
+                self._retriever.replaced_by = self._replacements_of
+
+    # --- versions of one document (bot/versions.py) ------------------------------------------
+    def _replacements_of(self, index: KnowledgeIndex) -> dict[str, str]:
+        """Old id -> newer id for this index version and the admins' links (re-read when changed)."""
+        path = self.settings.knowledge_dir / VERSIONS_FILE
+        stamp = path.stat().st_mtime_ns if path.is_file() else 0
+        cached = getattr(index, "_replacements", None)
+        if cached is None or cached[0] != stamp:
+            links = replacements(index.documents.values(), read_overrides(self.settings.knowledge_dir))
+            cached = (stamp, links)
+            index._replacements = cached  # type: ignore[attr-defined]
+        return cached[1]
+
+    def replacements(self) -> dict[str, str]:
+        try:
+            index = self.retriever.index if self._retriever else KnowledgeIndex.load_current(self.settings.index_dir)
+        except IndexNotFound:
+            return {}
+        return self._replacements_of(index)
+
+    def set_replacement(self, old_id: str, new_id: str | None) -> bool:
+        """An admin says ``old_id`` is replaced by ``new_id`` (None: by nothing); False if unknown ids."""
+        known = {d.doc_id for d in self.documents()}
+        if old_id not in known or (new_id is not None and (new_id not in known or new_id == old_id)):
+            return False
+        write_override(self.settings.knowledge_dir, old_id, new_id)
+        return True
 
     def served_index(self) -> KnowledgeIndex | None:
         """The index version answering questions now (None before the first question)."""

@@ -88,7 +88,7 @@ WELCOME_EXAMPLES = (
 )
 WELCOME_ADMIN = (
     "\n\n🔧 Bạn là quản trị viên: gửi tệp PDF, DOCX, DOC, RTF, TXT, HTML hoặc ảnh chụp văn bản để thêm tài liệu; "
-    "/docs, /remove, /reindex, /stats, /unanswered, /faq."
+    "/docs, /remove, /replace, /reindex, /stats, /unanswered, /faq."
 )
 NO_DOCUMENTS_DATE = "chưa có"
 ASK_USAGE = "Hãy gõ câu hỏi sau lệnh, ví dụ: <code>/ask Kết nạp Đoàn cần mấy tuổi?</code>"
@@ -156,6 +156,14 @@ DOCS_EMPTY = "Chưa có tài liệu nào."
 DOCS_TITLE = "📚 <b>{count} tài liệu</b>"
 DOCS_LINE = "• {title} — {kind}{number}, {date}, {passages} đoạn\n  <code>{doc_id}</code>"
 DOCS_NUMBER = " số {number}"
+DOCS_REPLACED = "  ⚠️ đã được thay thế bởi: {title}"
+REPLACED_BY = "⚠️ Đã được thay thế bởi: {title}"
+REPLACED_BY_HTML = "⚠️ <b>Đã được thay thế bởi:</b> {title}"
+REPLACE_USAGE = ("Cú pháp: <code>/replace mã-cũ mã-mới</code> (văn bản cũ đã được thay thế bởi văn bản mới) "
+                 "hoặc <code>/replace mã-cũ -</code> (không thay thế). Mã tài liệu xem trong /docs.")
+REPLACE_SET = "✅ Đã ghi nhận: “{old}” được thay thế bởi “{new}”. Câu trả lời sẽ ưu tiên văn bản mới."
+REPLACE_UNSET = "✅ Đã ghi nhận: “{old}” không bị thay thế bởi văn bản nào."
+REPLACE_UNKNOWN = "Không tìm thấy mã tài liệu này (hoặc hai mã trùng nhau). Xem mã trong /docs."
 REMOVE_USAGE = "Cú pháp: <code>/remove mã-tài-liệu hoặc tên tệp</code> (xem /docs)."
 REMOVE_NOT_FOUND = "Không tìm thấy tài liệu «{query}». Xem danh sách bằng /docs."
 REMOVE_MANY = "Có {count} tài liệu khớp «{query}», hãy ghi rõ mã tài liệu:\n{lines}"
@@ -206,6 +214,7 @@ COMMANDS_MEMBER = {
 COMMANDS_ADMIN = {
     "docs": "Danh sách tài liệu",
     "remove": "Xoá một tài liệu",
+    "replace": "Đánh dấu văn bản cũ đã được thay thế",
     "reindex": "Lập chỉ mục lại",
     "stats": "Thống kê",
     "unanswered": "Câu hỏi chưa trả lời được",

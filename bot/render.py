@@ -31,7 +31,8 @@ def source_line(result: Result) -> str:
     if result.date:
         parts.append(messages.DATE.format(date=format_date(result.date)))
     parts.append(result.url or result.source)
-    return " · ".join(parts)
+    line = " · ".join(parts)
+    return line + "\n" + messages.REPLACED_BY.format(title=result.replaced_by) if result.replaced_by else line
 
 
 def excerpt(passage: str, highlight: str, max_chars: int = 600) -> tuple[str, str, str]:

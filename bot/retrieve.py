@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,9 @@ LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )(?<!an )\b(?:bo\s+)?luat\s+"
 # 30/2020/NĐ-CP), so the question looks at each document's last passage first.
 SIGNER_QUERY = re.compile(r"\b(?:ai|nguoi nao)\s+(?:da\s+)?ky\b|\bnguoi\s+ky\b|\bky\s+boi\b")
 SIGNER_BOOST = 0.6
+# An older version of a document (bot/versions.py) yields to the newer one: its passages are
+# still found when only it answers, and are then labelled as replaced.
+SUPERSEDED_PENALTY = 0.3
 
 
 def number_key(number: str) -> str:
@@ -109,6 +113,8 @@ class Retriever:
         self.fusion = fusion
         self.dense_weight = dense_weight
         self._swap_lock = threading.Lock()
+        # old document id -> the id of the version replacing it (set by the engine)
+        self.replaced_by: Callable[[KnowledgeIndex], dict[str, str]] = lambda index: {}
 
     def swap_index(self, index: KnowledgeIndex) -> None:
         """Serve a new index version; searches already running finish on the old one."""
@@ -192,6 +198,10 @@ class Retriever:
         if query.signer and n:
             last = self._last_passages(index)
             fused = fused + SIGNER_BOOST * last * (fused.max() - fused.min() + 1e-9)
+        replaced = self.replaced_by(index)
+        if replaced and n:
+            old = np.array([c.doc_id in replaced for c in index.chunks], dtype=np.float64)
+            fused = fused - SUPERSEDED_PENALTY * old * (fused.max() - fused.min() + 1e-9)
         named = self.named_documents(query, index)
         if named and n:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
             boost = np.array([c.doc_id in named for c in index.chunks], dtype=np.float64)

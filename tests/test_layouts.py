@@ -58,3 +58,19 @@ def test_keyboard_has_more_files_and_feedback() -> None:
     assert all(len(d.encode()) <= 64 for d in data)
     more = answer_keyboard(7, results, start=3, count=5, feedback=False).inline_keyboard
     assert [b.callback_data for row in more for b in row] == ["file:7:3", "file:7:4"]
+
+
+def test_an_older_version_is_labelled_with_the_newer_one() -> None:
+    from bot.index import DocInfo
+    from bot.render import render_text
+    from bot.telegram.layouts import docs_html
+
+    old = result(1, "Đoàn phí bằng 1% tiền lương.", "Đoàn phí bằng 1% tiền lương.")
+    old.replaced_by = "Hướng dẫn <2025>"
+    html = answer_html(Answer("q", [old], 0.9, False), contact="BCH")
+    assert check_html(html) is None and "Đã được thay thế bởi:</b> Hướng dẫn &lt;2025&gt;" in html
+    assert "Đã được thay thế bởi: Hướng dẫn <2025>" in render_text(Answer("q", [old], 0.9, False), "BCH")
+    docs = [DocInfo("a", "Luật Công đoàn 2012", "s", "law", None, None, "h", 1),
+            DocInfo("b", "Luật Công đoàn 2024", "s", "law", None, None, "h", 1)]
+    listing = docs_html(docs, {"a": "b"})
+    assert check_html(listing) is None and "đã được thay thế bởi: Luật Công đoàn 2024" in listing

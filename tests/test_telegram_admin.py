@@ -239,3 +239,22 @@ async def test_command_menus_show_admin_commands_only_to_admins(bot, fake_api) -
     assert "ask" in default and "reindex" not in default and "docs" not in default
     assert {"ask", "docs", "remove", "reindex", "stats", "unanswered", "faq"} <= set(admin)
     await asyncio.sleep(0)
+
+
+async def test_replace_links_an_older_version_and_docs_shows_it(bot, fake_api, knowledge) -> None:
+    admin = fake_api.user(ADMIN_ID)
+    chat = fake_api.private_chat(admin)
+    ids = {d.title: d.doc_id for d in bot.engine.documents()}
+    old, new = ids["Tuổi trẻ hiến máu tình nguyện"], ids["Điều lệ Đoàn (trích, bản thử nghiệm)"]
+    n = len(fake_api.sent)
+    await fake_api.send_text(chat, admin, f"/replace {old} {new}")
+    assert "được thay thế bởi" in (await fake_api.reply_to(chat, n))["text"]
+    n = len(fake_api.sent)
+    await fake_api.send_text(chat, admin, "/docs")
+    assert "đã được thay thế bởi: Điều lệ Đoàn" in (await fake_api.reply_to(chat, n))["text"]
+    n = len(fake_api.sent)
+    await fake_api.send_text(chat, admin, f"/replace {old} -")
+    assert "không bị thay thế" in (await fake_api.reply_to(chat, n))["text"]
+    n = len(fake_api.sent)
+    await fake_api.send_text(chat, admin, "/replace chi-mot-ma")
+    assert "Cú pháp" in (await fake_api.reply_to(chat, n))["text"]

@@ -233,9 +233,30 @@ async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 @admin_only
 async def docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await asyncio.to_thread(services(context).engine.documents)
-    for part in layouts.split_html(layouts.docs_html(found)):
+    engine = services(context).engine
+    found = await asyncio.to_thread(engine.documents)
+    replaced = await asyncio.to_thread(engine.replacements)
+    for part in layouts.split_html(layouts.docs_html(found, replaced)):
         await update.effective_message.reply_text(part)
+
+
+@admin_only
+async def replace(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/replace OLD NEW: OLD is an older version of NEW (answers prefer NEW); /replace OLD -: it is not."""
+    engine = services(context).engine
+    message = update.effective_message
+    args = context.args or []
+    if len(args) != 2:
+        await message.reply_text(messages.REPLACE_USAGE)
+        return
+    old, new = args[0], None if args[1] == "-" else args[1]
+    if not await asyncio.to_thread(engine.set_replacement, old, new):
+        await message.reply_text(messages.REPLACE_UNKNOWN)
+        return
+    titles = {d.doc_id: d.title for d in await asyncio.to_thread(engine.documents)}
+    text = (messages.REPLACE_SET.format(old=escape(titles[old]), new=escape(titles[new])) if new
+            else messages.REPLACE_UNSET.format(old=escape(titles[old])))
+    await message.reply_text(text)
 
 
 def _remove_key(doc_id: str) -> str:

@@ -176,6 +176,7 @@ def build_application(svc: Services, with_updater: bool = True) -> Application:
     # 3. Admin commands (each checks the sender itself and refuses politely).
     app.add_handler(CommandHandler("docs", admin.docs, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("remove", admin.remove, filters=NEW_MESSAGES))
+    app.add_handler(CommandHandler("replace", admin.replace, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("stats", admin.stats, filters=NEW_MESSAGES))
     app.add_handler(CommandHandler("unanswered", admin.unanswered, filters=NEW_MESSAGES))

@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -123,8 +123,10 @@ def result_html(number: int, result: Result) -> str:
         details.append(f'<a href="{escape(result.url, quote=True)}">nguồn</a>')
     elif result.path:
         details.append(f"<code>{escape(result.path)}</code>")
+    replaced = ("\n" + messages.REPLACED_BY_HTML.format(title=escape(result.replaced_by))
+                if result.replaced_by else "")
     return (f"<b>{number}. {escape(result.title)}</b>\n<blockquote>{body}</blockquote>\n"
-            f"<i>{' · '.join(details)}</i>")
+            f"<i>{' · '.join(details)}</i>{replaced}")
 
 
 def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN_FIRST) -> str:
@@ -179,15 +181,20 @@ def welcome_html(documents: int, newest: str | None, bot_username: str, is_admin
 
 
 # --- admin replies ---------------------------------------------------------------------------
-def docs_html(docs: Sequence[DocInfo]) -> str:
+def docs_html(docs: Sequence[DocInfo], replaced_by: Mapping[str, str] | None = None) -> str:
+    """The document list; an older version says which document replaces it."""
     if not docs:
         return messages.DOCS_EMPTY
+    titles = {d.doc_id: d.title for d in docs}
     lines = [messages.DOCS_TITLE.format(count=len(docs))]
     for d in docs:
         lines.append(messages.DOCS_LINE.format(
             title=escape(d.title), kind=messages.KIND_NAMES.get(d.kind, d.kind),
             number=messages.DOCS_NUMBER.format(number=escape(d.number)) if d.number else "",
             date=format_date(d.date) or messages.DATE_UNKNOWN, passages=d.chunks, doc_id=escape(d.doc_id)))
+        newer = (replaced_by or {}).get(d.doc_id)
+        if newer in titles:
+            lines.append(messages.DOCS_REPLACED.format(title=escape(titles[newer])))
     return "\n".join(lines)
 
 
