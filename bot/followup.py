@@ -20,7 +20,7 @@ Example::
     >>> marked_topic("Đoàn phí công đoàn đóng bao nhiêu?") is None
     True
     >>> combine("đoàn phí", "Kinh phí công đoàn đóng bao nhiêu?")
-    'đoàn phí - Kinh phí công đoàn đóng bao nhiêu?'
+    'đoàn phí đóng bao nhiêu?'
 """
 
 from __future__ import annotations
@@ -79,8 +79,82 @@ def is_short(question: str) -> bool:
 
 
 def combine(topic: str, previous: str) -> str:
-    """The question searched and shown: the new subject first, then the previous question."""
-    return f"{topic.strip(TRIM)} - {previous.strip()}"
+    """The question searched and shown: the previous question with its subject replaced by
+    the new one when they line up, else the new subject followed by the previous question."""
+    return rewrite(topic, previous) or f"{topic.strip(TRIM)} - {previous.strip()}"
+
+
+# Where the subject of a question ends: a verb, a linking word or a question word; compared
+# as written (folded, "cơ sở" would read "có"), folded only for a question typed without accents.
+SUBJECT_END = frozenset({"là", "của", "do", "được", "có", "phải", "đóng", "gồm", "họp", "bầu", "cần", "sẽ", "đã",
+                         "đang", "thì", "thế", "như", "bao", "mấy", "khi", "ở", "gì", "nào", "ai", "hiện", "từ",
+                         "thành lập", "tổ chức", "làm gì", "ra đời"})
+PREPOSITIONS = frozenset({"o", "tai", "voi", "trong", "doi"})
+QUESTION_WORDS = re.compile(r"\b(?:ai|gi|nao|bao nhieu|may|bao lau|khi nao|o dau|the nao|sao)\b")
+
+
+def _words(text: str) -> list[str]:
+    return text.strip(TRIM).split()
+
+
+def _subject_end(words: list[str], start: int = 0) -> int | None:
+    """Index of the first word (from ``start``) that ends the subject, or None."""
+    accented = has_diacritics(" ".join(words))
+    ends = SUBJECT_END if accented else {fold(e) for e in SUBJECT_END}
+    norm = [w.lower() if accented else fold(w) for w in words]
+    for m in range(start, len(words)):
+        if norm[m] in ends or (m + 1 < len(words) and f"{norm[m]} {norm[m + 1]}" in ends):
+            return m
+    return None
+
+
+def rewrite(topic: str, previous: str) -> str | None:
+    """The previous question asked of the new subject, with the previous question's end mark."""
+    text = _rewrite(topic, previous)
+    if text is None:
+        return None
+    text = text.rstrip(TRIM)
+    return text + "?" if previous.rstrip().endswith("?") else text
+
+
+def _rewrite(topic: str, previous: str) -> str | None:
+    """The previous question asked of the new subject ("trách nhiệm" after "Quyền của đoàn
+    viên công đoàn là gì?" -> "trách nhiệm của đoàn viên công đoàn là gì?"); None when the
+    two do not line up."""
+    new, old = _words(topic), _words(previous)
+    if not new or not old:
+        return None
+    fnew, fold_old = [fold(w) for w in new], [fold(w) for w in old]
+    if QUESTION_WORDS.search(" ".join(fnew)):
+        # The follow-up asks its own question: only the previous subject is carried over.
+        end = _subject_end(old)
+        return f"{' '.join(new)} ({' '.join(old[:end])})" if end else None
+    # The longest run of words both share ("bí thư" in "bí thư thường trực" / "Bí thư thứ nhất
+    # Trung ương Đoàn …"), two syllables at least or a preposition ("ở đơn vị …" / "ở doanh nghiệp").
+    best = (0, 0, 0)  # length, start in new, start in old
+    for i in range(len(new)):
+        for j in range(len(old)):
+            k = 0
+            while i + k < len(new) and j + k < len(old) and fnew[i + k] == fold_old[j + k]:
+                k += 1
+            if k > best[0]:
+                best = (k, i, j)
+    length, i, j = best
+    if length >= 2 or (length == 1 and fnew[i] in PREPOSITIONS and i == 0):
+        if length == 1:  # "ở X" replaces "ở Y" up to where the subject ends
+            stop = _subject_end(old, j + 1) or len(old)
+            return " ".join([*old[:j], *new, *old[stop:]])
+        # Words before the shared run replace the start of the subject ("phó chủ nhiệm" /
+        # "Chủ nhiệm …", "bí thư chi đoàn" / "Ban Chấp hành chi đoàn"); words after it replace
+        # as many old ones ("bí thư thường trực" / "Bí thư thứ nhất").
+        after = len(new) - i - length
+        start, stop = (0 if i else j), min(j + length + after, len(old))
+        return " ".join([*old[:start], *new, *old[stop:]])
+    # Nothing shared: the new subject replaces the previous question's subject.
+    end = _subject_end(old)
+    if not end:
+        return None
+    return " ".join([*new, *old[end:]])
 
 
 class Conversations:

@@ -20,7 +20,18 @@ def test_complete_questions_are_not_follow_ups() -> None:
 
 def test_short_and_combined() -> None:
     assert is_short("ai chủ trì tổ chức") and not is_short("Ai chủ trì tổ chức hoạt động Tháng Thanh niên hằng năm?")
-    assert combine("đoàn phí", "Kinh phí công đoàn đóng bao nhiêu?") == "đoàn phí - Kinh phí công đoàn đóng bao nhiêu?"
+    assert combine("đoàn phí", "Kinh phí công đoàn đóng bao nhiêu?") == "đoàn phí đóng bao nhiêu?"
+    assert combine("trách nhiệm", "Quyền của đoàn viên là gì?") == "trách nhiệm của đoàn viên là gì?"
+    assert combine("bí thư thường trực", "Bí thư thứ nhất Trung ương Đoàn là ai?") == \
+        "bí thư thường trực Trung ương Đoàn là ai?"
+    assert combine("phó chủ nhiệm", "Chủ nhiệm ủy ban kiểm tra do ai bầu?") == \
+        "phó chủ nhiệm ủy ban kiểm tra do ai bầu?"
+    assert combine("ở doanh nghiệp nhà nước", "Đoàn viên ở đơn vị sự nghiệp đóng bao nhiêu?") == \
+        "Đoàn viên ở doanh nghiệp nhà nước đóng bao nhiêu?"
+    # Its own question: the previous subject is carried over; nothing lines up: both, side by side.
+    assert combine("ban chấp hành họp mấy lần", "Đại hội công đoàn tổ chức mấy năm một lần?") == \
+        "ban chấp hành họp mấy lần (Đại hội công đoàn)?"
+    assert combine("asdf", "Đoàn phí?") == "asdf - Đoàn phí?"
 
 
 def test_conversations_forget_after_the_window_and_stay_bounded() -> None:
