@@ -97,6 +97,11 @@ class Judge:
         row["shown"] += bool(hits)
         row["highlight"] += bool(hits) and any(overlaps(hits[0].highlight, span) for span in spans)
         row["not_found"] += answer.abstained
+        docs = [r.doc_id for r in shown]
+        row["two_of_one"] += len(set(docs)) < len(docs)
+        # The answer came from a document's second shown passage (its first did not answer).
+        row["second_answered"] += bool(hits) and docs.count(hits[0].doc_id) > 1 and \
+            docs.index(hits[0].doc_id) != shown.index(hits[0])
         return bool(hits)
 
     def out_of_scope(self, group: str, answer: Answer) -> None:
@@ -195,7 +200,10 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
     print(f"\n## Member questions over the union-domain corpus ({DEV.name})\n")
     print(judge.table())
     f = follow.rows["follow_up"]
-    print(f"\nfollow-ups right (answer in the 3 shown): {f['shown']}/{f['n']} ({f['shown'] / max(f['n'], 1):.0%}); "
+    total = {k: sum(r[k] for r in judge.rows.values()) for k in ("two_of_one", "second_answered", "n")}
+    print(f"\nanswers showing two passages of one document: {total['two_of_one']}/{total['n']}; "
+          f"the answer was that document's second passage in {total['second_answered']}")
+    print(f"follow-ups right (answer in the 3 shown): {f['shown']}/{f['n']} ({f['shown'] / max(f['n'], 1):.0%}); "
           f"complete questions read as follow-ups: {len(changed)}/{len(in_scope) - 1}")
     for line in changed:
         print(f"  changed: {line}")

@@ -180,6 +180,16 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
     return passage[start:end] if start >= 0 and end >= start else sentences[best]
 
 
+SHOWN = 3  # results a member sees first (the layouts' SHOWN_FIRST)
+
+
+def _grouped(hits: list[Hit]) -> list[Hit]:
+    first_rank: dict[str, int] = {}
+    for rank, hit in enumerate(hits):
+        first_rank.setdefault(hit.doc_id, rank)
+    return sorted(hits, key=lambda h: first_rank[h.doc_id])
+
+
 class Answerer:
     """Runs retrieval and decides between answering and abstaining."""
 
@@ -203,6 +213,9 @@ class Answerer:
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
         replaced = self.retriever.replaced_by(index)
+        # Passages of one document that are shown together stay together under its source
+        # (a charter's second article right after its first); what is shown does not change.
+        hits = _grouped(hits[:SHOWN]) + _grouped(hits[SHOWN:])
         results = [self._result(hit, query, index.lexical.idf) for hit in hits]
         for result in results:
             newer = index.documents.get(replaced.get(result.doc_id, ""))

@@ -97,6 +97,7 @@ NO_ANSWER_HTML = (
     "Xin lỗi, mình chưa tìm thấy nội dung nào trong tài liệu trả lời được câu hỏi này.\n"
     "Bạn vui lòng liên hệ <b>{contact}</b> để được giải đáp."
 )
+SAME_SOURCE = "cùng văn bản trên"
 ANSWER_TITLE = "🔎 <b>Kết quả phù hợp nhất</b>"
 RESTORED_HTML = "<i>Hiểu câu hỏi là: “{restored}”</i>"
 MORE_TITLE = "🔎 <b>Các kết quả khác</b>"

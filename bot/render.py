@@ -60,12 +60,17 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
     if answer.restored_question:
         lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
     lines.append(messages.ANSWER_HEADER)
-    for number, result in enumerate(answer.results[:max_results], 1):
+    shown = answer.results[:max_results]
+    for number, result in enumerate(shown, 1):
         lines.append("")
         before, marked, after = excerpt(result.passage, result.highlight)
         text = f"{before}»{marked}«{after}" if marked else before
         lines.append(f"{number}. " + text.replace("\n", "\n   "))
-        lines.append(f"   {source_line(result)}")
+        if number > 1 and shown[number - 2].doc_id == result.doc_id:  # grouped under the source above
+            heading = f" · {result.heading}" if result.heading and result.heading not in result.title else ""
+            lines.append(f"   ({messages.SAME_SOURCE}{heading})")
+        else:
+            lines.append(f"   {source_line(result)}")
     return "\n".join(lines)
 
 

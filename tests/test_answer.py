@@ -90,3 +90,14 @@ def test_highlight_prefers_the_number_asked_for_and_never_a_broken_line() -> Non
                "Tổng số đoàn viên hiện đang sinh hoạt là 10\nđoàn viên của chi đoàn.")
     query = Query("chi đoàn có bao nhiêu đoàn viên", "chi đoàn có bao nhiêu đoàn viên", (), None)
     assert best_sentences(passage, query) == "Tổng số đoàn viên hiện đang sinh hoạt là 10\nđoàn viên của chi đoàn."
+
+
+def test_shown_passages_of_one_document_are_kept_together() -> None:
+    from bot.answer import _grouped
+
+    class H:
+        def __init__(self, doc_id: str, n: int) -> None:
+            self.doc_id, self.n = doc_id, n
+
+    hits = [H("a", 1), H("b", 1), H("a", 2)]
+    assert [(h.doc_id, h.n) for h in _grouped(hits)] == [("a", 1), ("a", 2), ("b", 1)]  # type: ignore[arg-type]

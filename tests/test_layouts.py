@@ -74,3 +74,12 @@ def test_an_older_version_is_labelled_with_the_newer_one() -> None:
             DocInfo("b", "Luật Công đoàn 2024", "s", "law", None, None, "h", 1)]
     listing = docs_html(docs, {"a": "b"})
     assert check_html(listing) is None and "đã được thay thế bởi: Luật Công đoàn 2024" in listing
+
+
+def test_two_passages_of_one_document_are_grouped_under_its_source() -> None:
+    first, second = result(1, "Điều 1. Tuổi từ 16 đến 30."), result(1, "Điều 4. Đoàn viên danh dự.")
+    second.heading = "Điều 4"
+    html = answer_html(Answer("q", [first, second, result(2, "Khác.")], 0.9, False), contact="BCH")
+    assert check_html(html) is None
+    assert html.count("Tài liệu &lt;1&gt; &amp; co") == 1 and "cùng văn bản trên · Điều 4" in html
+    assert html.count("Tài liệu &lt;2&gt; &amp; co") == 1

@@ -21,7 +21,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages
-from bot.answer import Answer, Result
+from bot.answer import SHOWN, Answer, Result
 from bot.faq import Faq
 from bot.index import DocInfo
 from bot.render import excerpt, format_date
@@ -29,7 +29,7 @@ from bot.store import Stats, Unanswered
 from bot.telegram.callbacks import File, More, Vote, VoteReason, encode
 
 TELEGRAM_LIMIT = 4096
-SHOWN_FIRST = 3
+SHOWN_FIRST = SHOWN  # results in the first reply; "Xem thêm" shows the rest
 
 # --- splitting ------------------------------------------------------------------------------
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\n|[^<&\s]+|[^\S\n]+|[<&]")
@@ -110,9 +110,15 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 # --- answers --------------------------------------------------------------------------------
-def result_html(number: int, result: Result) -> str:
+def result_html(number: int, result: Result, same_source: bool = False) -> str:
+    """One result; ``same_source``: the previous result is the same document, so only the
+    passage and its heading are shown under it."""
     before, marked, after = excerpt(result.passage, result.highlight)
     body = escape(before) + (f"<b><u>{escape(marked)}</u></b>{escape(after)}" if marked else "")
+    if same_source:
+        heading = escape(result.heading) if result.heading and result.heading not in result.title else ""
+        return (f"<b>{number}.</b> <i>{messages.SAME_SOURCE}{' · ' + heading if heading else ''}</i>\n"
+                f"<blockquote>{body}</blockquote>")
     details = []
     if result.heading and result.heading not in result.title:
         details.append(escape(result.heading))
@@ -141,7 +147,8 @@ def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN
         return messages.NO_MORE
     for offset, result in enumerate(shown):
         lines.append("")
-        lines.append(result_html(start + offset + 1, result))
+        same = offset > 0 and shown[offset - 1].doc_id == result.doc_id
+        lines.append(result_html(start + offset + 1, result, same_source=same))
     return "\n".join(lines)
 
 
