@@ -154,7 +154,7 @@ class Outbox:
             result = s.execute(update(DeliveryRow)
                                .where(DeliveryRow.state == "sending", DeliveryRow.claimed_at < now - self.lease)
                                .values(state="pending", uncertain=True, next_attempt_at=now))
-            return int(result.rowcount or 0)
+            return int(getattr(result, "rowcount", 0) or 0)  # an UPDATE's CursorResult
 
     def claim(self, limit: int, now: dt.datetime | None = None) -> list[Claimed]:
         """Take up to ``limit`` due rows and mark them "sending" (committed before any call)."""

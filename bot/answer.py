@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from bot.lexical import analyze
 from bot.retrieve import Hit, Query, Retriever
@@ -76,7 +77,7 @@ class Answer:
     faq_answer: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
-    def summaries(self) -> list[dict[str, object]]:
+    def summaries(self) -> list[dict[str, Any]]:
         """What the question log keeps of the results (enough to rebuild buttons and send files)."""
         return [{"doc_id": r.doc_id, "title": r.title, "score": r.score, "path": r.path, "heading": r.heading}
                 for r in self.results]

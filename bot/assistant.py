@@ -130,15 +130,18 @@ class Assistant:
 
     def _log(self, reply: Reply, asker: Asker) -> int:
         assert self.store is not None and asker.chat_id is not None
-        common = {"chat_id": asker.chat_id, "chat_type": asker.chat_type, "user_id": asker.user_id or 0,
-                  "question": reply.question, "latency_ms": reply.latency_ms}
         if reply.faq is not None:
-            return self.store.log_question(**common, abstained=False, confidence=1.0, faq_id=reply.faq.faq_id)
+            return self.store.log_question(
+                chat_id=asker.chat_id, chat_type=asker.chat_type, user_id=asker.user_id or 0,
+                question=reply.question, latency_ms=reply.latency_ms, abstained=False, confidence=1.0,
+                faq_id=reply.faq.faq_id)
         answer = reply.answer
         assert answer is not None
-        return self.store.log_question(**common, abstained=answer.abstained, confidence=answer.confidence,
-                                       restored=answer.restored_question, results=answer.summaries(),
-                                       searched=reply.searched)
+        return self.store.log_question(
+            chat_id=asker.chat_id, chat_type=asker.chat_type, user_id=asker.user_id or 0,
+            question=reply.question, latency_ms=reply.latency_ms, abstained=answer.abstained,
+            confidence=answer.confidence, restored=answer.restored_question, results=answer.summaries(),
+            searched=reply.searched)
 
 
 def _adds_to(question: str, previous: str, answer: Answer) -> bool:

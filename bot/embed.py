@@ -33,9 +33,12 @@ import struct
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 
 class ModelError(RuntimeError):
@@ -80,7 +83,7 @@ def safetensors_memmap(path: Path, name: str) -> np.ndarray:
     return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_len + begin, shape=tuple(info["shape"]))
 
 
-def load_tokenizer(folder: Path, max_length: int) -> tuple[object, int]:
+def load_tokenizer(folder: Path, max_length: int) -> tuple[Tokenizer, int]:
     """The model's tokenizer.json through the `tokenizers` library directly (0.8 s to load
     instead of 2.7 s through transformers' AutoTokenizer), truncating, and its pad id."""
     from tokenizers import Tokenizer

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.abbrev import Abbreviations
 from bot.chunk import Chunker
@@ -62,7 +63,7 @@ def load_corpus(path: Path) -> list[Document]:
 
 
 def load_questions(path: Path, strip: bool = False) -> list[EvalQuestion]:
-    out = []
+    out: list[EvalQuestion] = []
     for row in read_jsonl(path):
         text = strip_diacritics(row["question"]) if strip else row["question"]
         style = "stripped" if strip else row.get("style")
@@ -104,7 +105,7 @@ def evaluate(corpus: Path, questions_path: Path, embedder: Embedder, chunker: Ch
              cache: EmbeddingCache | None, k: int = 10, method: str = "hybrid",
              fusion: str = "weighted", dense_weight: float = 0.5, strip: bool = False,
              on_index: Callable[[KnowledgeIndex], None] | None = None,
-             abbreviations: Abbreviations | None = None) -> dict[str, object]:
+             abbreviations: Abbreviations | None = None) -> dict[str, Any]:
     docs = load_corpus(corpus)
     questions = load_questions(questions_path, strip)
     with tempfile.TemporaryDirectory(prefix="hoidoan-eval-") as tmp:

@@ -163,7 +163,7 @@ class Retriever:
         named = set()
         for doc_id, title, kind, number in self._document_names(index or self.index):
             cited = bool(number) and any(n == number or n.endswith(number) for n in query.numbers)
-            by_name = bool(query.law_name) and kind == "law" and query.law_name in title
+            by_name = query.law_name is not None and kind == "law" and query.law_name in title
             if cited or by_name:
                 named.add(doc_id)
         return named

@@ -201,3 +201,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- test tiers: `scripts/test.sh --fast` runs what needs no subprocess, network or container --------
+# A test is "integration" when it starts the bot, a reading sandbox worker or a converter (the
+# engine reads every file in a child process), talks to the fake Bot API server or PostgreSQL,
+# or builds a container. The rest runs in a couple of seconds per module.
+INTEGRATION_FIXTURES = {"settings", "embedder", "model_path", "fake_api", "bot", "bot_settings", "knowledge"}
+INTEGRATION_MODULES = {"test_container", "test_replicas", "test_telegram_run", "test_announcements_restart",
+                       "test_web", "test_hostile", "test_readers", "test_ingest", "test_cli", "test_embed",
+                       "test_model", "test_telegram_admin", "test_telegram_members", "test_announcements",
+                       "test_logs"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (module in INTEGRATION_MODULES or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or "postgresql" in params.values()):
+            item.add_marker(pytest.mark.integration)

@@ -14,9 +14,10 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -35,7 +36,7 @@ from bot.telegram.services import Services, services
 log = logging.getLogger(__name__)
 
 TELEGRAM_DOWNLOAD_LIMIT_MB = 20.0  # the Bot API's getFile limit (a local Bot API server has none)
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def upload_limit_mb(settings: Settings) -> float:
@@ -74,7 +75,7 @@ def _status_editor(message: Message, render: Callable[[int, int], str]) -> Calla
     """A progress callback for a worker thread: edits ``message`` with ``render(done, total)``
     at most once a second (and always at the end), skipping texts that did not change."""
     loop = asyncio.get_running_loop()
-    state = {"at": 0.0, "text": ""}
+    state: dict[str, Any] = {"at": 0.0, "text": ""}
 
     def progress(done: int, total: int) -> None:
         text = render(done, total)

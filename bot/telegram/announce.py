@@ -14,7 +14,7 @@ import re
 from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -224,7 +224,7 @@ async def groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- group settings, by the group's own admins -----------------------------------------------------
 async def _group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+    if chat.type not in {ChatType.GROUP.value, ChatType.SUPERGROUP.value}:
         await message.reply_text(messages.GROUP_ONLY)
         return False
     if services(context).is_admin(user.id):
@@ -294,7 +294,9 @@ async def tag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The bot was added to, promoted in, restricted in or removed from a chat."""
     svc = services(context)
-    change: ChatMemberUpdated = update.my_chat_member
+    change = update.my_chat_member
+    if change is None:  # registered for MY_CHAT_MEMBER updates only
+        return
     chat, member = change.chat, change.new_chat_member
     can_pin = bool(getattr(member, "can_pin_messages", False)) or member.status == ChatMemberStatus.OWNER
     if chat.type == ChatType.GROUP and member.status == ChatMemberStatus.ADMINISTRATOR:

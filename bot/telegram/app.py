@@ -59,7 +59,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(  # type: ignore[misc]  # the chat's turn must come before the slot
+            self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's turn first, and only then for a concurrency slot: a chat with
         fifty queued questions holds one slot, never all of them (issue 11)."""
         chat = update.effective_chat if isinstance(update, Update) else None

@@ -93,12 +93,12 @@ Callback = More | File | Vote | VoteReason | Remove | Upload | Announcement | Gr
 _FORMS: list[tuple[re.Pattern[str], Callable[[tuple[str, ...]], Callback]]] = [
     (re.compile(rf"more:{_ID}"), lambda g: More(int(g[0]))),
     (re.compile(rf"file:{_ID}:(\d{{1,2}})"), lambda g: File(int(g[0]), int(g[1]))),
-    (re.compile(rf"fb:{_ID}:(up|down)"), lambda g: Vote(int(g[0]), g[1])),  # type: ignore[arg-type]
+    (re.compile(rf"fb:{_ID}:(up|down)"), lambda g: Vote(int(g[0]), g[1])),
     (re.compile(rf"fbr:{_ID}:(wrong|outdated|irrelevant|skip)"),
-     lambda g: VoteReason(int(g[0]), g[1])),  # type: ignore[arg-type]
+     lambda g: VoteReason(int(g[0]), g[1])),
     (re.compile(r"rm:([0-9a-f]{16}|cancel)"), lambda g: Remove(g[0])),
     (re.compile(r"up:([0-9a-f]{8}):(replace|keep)"), lambda g: Upload(g[0], g[1] == "replace")),
-    (re.compile(rf"ann:(send|cancel):{_ID}"), lambda g: Announcement(g[0], int(g[1]))),  # type: ignore[arg-type]
+    (re.compile(rf"ann:(send|cancel):{_ID}"), lambda g: Announcement(g[0], int(g[1]))),
     (re.compile(rf"grp:{_CHAT}:(ok|leave)"), lambda g: GroupDecision(int(g[0]), g[1] == "ok")),
 ]
 

@@ -24,7 +24,7 @@ def questions_per_day_png(per_day: Sequence[tuple[str, int]], days: int, title: 
         ax.bar([d.strftime("%d/%m") for d in dates], values, color="#1f6fb2")
         ax.set_title(title)
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # MaxNLocator's
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
