@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.lexical import analyze
 from bot.retrieve import Hit, Query, Retriever
-from bot.text import fold, split_sentences, word_count
+from bot.text import fold, folded_tokens, split_sentences, word_count
 
 # Confidence model: a logistic combination of the best passage's cosine similarity
 # with the question, the share of the question's syllables it contains, and that share
@@ -137,15 +137,18 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
         folded_question) else None
 
     def score(text: str) -> float:
-        tokens = set(analyze(text))
-        value = sum(2.0 * mean if "_" in t else weight[t] for t in tokens & wanted)
+        words = folded_tokens(text)  # cached: the same passages come back question after question
+        common = set(analyze(text)) & wanted
+        if not common:
+            return 0.0
+        value = sum(2.0 * mean if "_" in t else weight[t] for t in common)
         # Overlap per square root of length: a long sentence must not win by size alone.
-        value /= max(len(analyze(text, bigrams=False)), 1) ** 0.5
+        value /= max(len(words), 1) ** 0.5
         if text.rstrip(" *_").endswith("?"):
             value *= ASKING_PENALTY
-        if word_count(text) < SHORT_WORDS:
+        if len(words) < SHORT_WORDS:
             value *= SHORT_PENALTY
-        if kind is not None and kind.search(fold(text)):
+        if kind is not None and kind.search(" ".join(words)):
             value *= KIND_BONUS
         return value
 
