@@ -211,6 +211,36 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup
+
+    try:
+        manifest = backup(settings, args.dir)
+    except BackupError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    rows = sum(manifest["tables"].values())
+    print(f"Backed up {rows} database rows ({manifest['database']}) and {len(manifest['knowledge'])} knowledge "
+          f"files to {args.dir}")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, restore
+    from bot.engine import Engine
+
+    try:
+        manifest = restore(settings, args.dir)
+    except BackupError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    result = Engine(settings).reindex()
+    print(f"Restored {sum(manifest['tables'].values())} database rows and {len(manifest['knowledge'])} knowledge "
+          f"files from {args.dir} (backup of {manifest['created']}); indexed {result.report.documents} documents")
+    _print_problems(result)
+    return 0
+
+
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
     from bot.model import (
         ModelError,
@@ -290,6 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["hybrid", "lexical", "dense"], default="hybrid")
     p.add_argument("--strip", action="store_true", help="strip diacritics from every question")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("backup", help="snapshot the database and the knowledge folder into an empty folder")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="bring a snapshot back (database rows, knowledge folder) and reindex")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("model", help="provision the default embedding model")
     p.add_argument("action", choices=["install", "check"])

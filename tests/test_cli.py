@@ -116,3 +116,14 @@ def test_ask_json_reads_one_question_per_line_from_stdin(env: Settings, capsys: 
     first, second = (json.loads(line) for line in lines)
     assert first["abstained"] is False and "Điều 12" in first["results"][0]["heading"]
     assert second["question"] == "asdfgh" and second["abstained"] is True
+
+
+def test_backup_and_restore_commands(env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index"]) == 0
+    assert main(["backup", str(tmp_path / "snap")]) == 0
+    assert "knowledge files to" in capsys.readouterr().out
+    assert main(["backup", str(tmp_path / "snap")]) == 2  # not empty
+    assert "not empty" in capsys.readouterr().err
+    assert main(["restore", str(tmp_path / "snap")]) == 0
+    assert "indexed 3 documents" in capsys.readouterr().out
+    assert main(["restore", str(tmp_path)]) == 2  # not a backup
