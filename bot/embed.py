@@ -83,16 +83,49 @@ def safetensors_memmap(path: Path, name: str) -> np.ndarray:
     return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_len + begin, shape=tuple(info["shape"]))
 
 
-def load_tokenizer(folder: Path, max_length: int) -> tuple[Tokenizer, int]:
+# The scripts a union document is written in: Latin with Vietnamese letters and combining
+# marks, punctuation, currency, letter-like and number forms, arrows, maths, enclosed
+# numbers, shapes, symbols and dingbats (list bullets, ticks). The multilingual tokenizer's
+# other 138,000 pieces (CJK, Cyrillic, Arabic, ...) cost 210 MB of memory in the
+# `tokenizers` trie and never match such text; a character outside these ranges reads as
+# <unk> (bench/bench_memory.py; tests/test_embed.py checks identical ids on Vietnamese text).
+SCRIPT_RANGES = ((0x0000, 0x0250), (0x0300, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0),
+                 (0x2100, 0x2300), (0x2460, 0x2500), (0x25A0, 0x2800))
+METASPACE = "\u2581"
+
+
+def _in_scripts(piece: str) -> bool:
+    return all(c == METASPACE or any(a <= ord(c) < b for a, b in SCRIPT_RANGES) for c in piece)
+
+
+def load_tokenizer(folder: Path, max_length: int) -> tuple[Tokenizer, int, np.ndarray]:
     """The model's tokenizer.json through the `tokenizers` library directly (0.8 s to load
-    instead of 2.7 s through transformers' AutoTokenizer), truncating, and its pad id."""
+    instead of 2.7 s through transformers' AutoTokenizer), truncating, its pad id, and the
+    map from its ids to the model's: a Unigram vocabulary keeps only the pieces written in
+    the scripts above (special tokens keep their ids)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    spec = read_json(folder / "tokenizer.json")
+    model = spec.get("model") or {}
+    if model.get("type") == "Unigram" and not model.get("byte_fallback"):
+        vocab = model["vocab"]
+        specials = {a["id"] for a in spec.get("added_tokens", [])}
+        kept = [i for i, (piece, _score) in enumerate(vocab) if i in specials or _in_scripts(piece)]
+        new_id = {old: new for new, old in enumerate(kept)}
+        model["vocab"] = [vocab[i] for i in kept]
+        if model.get("unk_id") is not None:
+            model["unk_id"] = new_id[model["unk_id"]]
+        for token in spec.get("added_tokens", []):
+            token["id"] = new_id[token["id"]]
+        id_map = np.asarray(kept, dtype=np.int64)
+    else:
+        id_map = np.arange(int(model.get("vocab_size") or len(model.get("vocab") or [])) or 1, dtype=np.int64)
+    tokenizer = Tokenizer.from_str(json.dumps(spec))
+    del spec
     pad_token = read_json(folder / "tokenizer_config.json").get("pad_token") or "<pad>"
     pad_token = pad_token.get("content", "<pad>") if isinstance(pad_token, dict) else pad_token
     tokenizer.enable_truncation(max_length)
-    return tokenizer, tokenizer.token_to_id(pad_token) or 0
+    return tokenizer, tokenizer.token_to_id(pad_token) or 0, id_map
 
 
 def batches_by_length(lengths: Sequence[int], batch_size: int, budget: int) -> list[list[int]]:
@@ -132,7 +165,7 @@ class OnnxEncoder:
         import onnxruntime as ort
 
         self.max_length = int(read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
-        self.tokenizer, self.pad_id = load_tokenizer(folder, self.max_length)
+        self.tokenizer, self.pad_id, self.id_map = load_tokenizer(folder, self.max_length)
         self.word_embeddings = safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)
         self.dimension = int(self.word_embeddings.shape[1])
         options = ort.SessionOptions()
@@ -154,7 +187,8 @@ class OnnxEncoder:
             for r, i in enumerate(rows):
                 ids[r, : len(tokens[i])] = tokens[i]
                 mask[r, : len(tokens[i])] = 1
-            hidden = self.session.run(None, {"inputs_embeds": self.word_embeddings[ids], "attention_mask": mask})[0]
+            embeds = self.word_embeddings[self.id_map[ids]]
+            hidden = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(1) / weights.sum(1)
             out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

@@ -99,3 +99,20 @@ def test_embedding_cache_round_trip(tmp_path: Path) -> None:
     assert cache.get_many([key, "missing"])[key].tolist() == [1.0, 2.0, 3.0]
     assert "missing" not in cache.get_many([key, "missing"])
     cache.close()
+
+
+def test_the_trimmed_tokenizer_gives_the_full_ones_ids_on_vietnamese_text(model_path: Path) -> None:
+    from tokenizers import Tokenizer
+
+    from bot.embed import load_tokenizer
+
+    trimmed, pad_id, id_map = load_tokenizer(model_path, 512)
+    full = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    texts = ["passage: Điều 12. Ban Chấp hành chi đoàn gồm từ 3 đến 5 đồng chí; nhiệm kỳ 2022–2027.",
+             "query: ket nap doan vien may tuoi? Đoàn phí 0,5% — “Công đoàn” • № 12/2024/QĐ-TLĐ ✓ 45°C €",
+             "QUYẾT ĐỊNH Về việc ban hành Quy chế chi tiêu nội bộ (Ủy ban nhân dân tỉnh Bà Rịa – Vũng Tàu)"]
+    for text in texts:
+        assert list(id_map[trimmed.encode(text).ids]) == full.encode(text).ids
+    assert len(id_map) < 120_000 and id_map[pad_id] == full.token_to_id("<pad>")
+    # A character of another script is <unk> (the full tokenizer has a piece for it).
+    assert trimmed.encode("Привет").ids.count(trimmed.token_to_id("<unk>")) >= 1
