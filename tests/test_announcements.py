@@ -101,7 +101,8 @@ async def test_preview_then_cancel_sends_nothing(bot, fake_api) -> None:
     assert "Sẽ gửi tới <b>2</b> nhóm" in confirm["text"]
     await fake_api.press(fake_api.message_of(confirm), fake_api.user(ADMIN_ID), fake_api.buttons(confirm)["Huỷ"])
     await fake_api.wait_sent(lambda e: e["method"] == "editMessageText" and "Đã huỷ" in e["text"], n)
-    await asyncio.sleep(1.5)
+    # Nothing can be sent later: the outbox holds no delivery to make (no fixed wait).
+    assert not bot.outbox.has_work()
     assert sends_per_chat(fake_api, after=n) == Counter()
 
 
@@ -121,8 +122,10 @@ async def test_tagged_announcement_reaches_each_group_once_reports_and_is_search
     assert sends_per_chat(fake_api, after=n) == Counter({g["id"]: 1 for g in groups[:3]})
 
     # Pressing "Gửi" again (a double tap) sends nothing more.
+    answered = len(fake_api.callback_answers)
     await fake_api.press(fake_api.message_of(confirm), fake_api.user(ADMIN_ID), f"ann:send:{1}")
-    await asyncio.sleep(1.0)
+    await wait_until(lambda: len(fake_api.callback_answers) > answered)  # the press was handled
+    assert not bot.outbox.has_work()  # and queued nothing
     assert sends_per_chat(fake_api, after=n) == Counter({g["id"]: 1 for g in groups[:3]})
 
     member = fake_api.user(MEMBER_ID)
@@ -215,7 +218,7 @@ async def test_schedule_lists_cancels_and_sends_at_its_time(bot, fake_api) -> No
     await fake_api.press(fake_api.message_of(listing), admin, cancel[-1])  # the later one
 
     await fake_api.wait_sent(lambda e: "Báo cáo thông báo" in e["text"], n, timeout=30)
-    await asyncio.sleep(1.0)
+    await wait_until(lambda: not bot.outbox.has_work())
     texts = [e["text"] for e in fake_api.sent[n:] if e["chat_id"] < 0]
     assert sorted(texts) == ["Nhắc: nộp báo cáo trước 17 giờ."] * 2
     assert [a.status for a in bot.outbox.scheduled()] == []
@@ -275,7 +278,7 @@ async def test_a_strangers_group_gets_nothing_until_approved(bot, fake_api) -> N
     n = len(fake_api.sent)
     await fake_api.press(fake_api.message_of(confirm), fake_api.user(ADMIN_ID), fake_api.buttons(confirm)["Gửi"])
     await wait_until(lambda: sends_per_chat(fake_api, after=n)[ours[0]["id"]] == 1)
-    await asyncio.sleep(0.5)
+    await wait_until(lambda: not bot.outbox.has_work())  # every delivery made: none for their group
     assert sends_per_chat(fake_api, after=n)[theirs["id"]] == 0
 
     # A member's press is refused; the admin's "Rời nhóm" leaves the group for good.
