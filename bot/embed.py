@@ -117,11 +117,13 @@ def load_tokenizer(folder: Path, max_length: int) -> tuple[Tokenizer, int, np.nd
             model["unk_id"] = new_id[model["unk_id"]]
         for token in spec.get("added_tokens", []):
             token["id"] = new_id[token["id"]]
-        id_map = np.asarray(kept, dtype=np.int64)
+        id_map: np.ndarray | None = np.asarray(kept, dtype=np.int64)
     else:
-        id_map = np.arange(int(model.get("vocab_size") or len(model.get("vocab") or [])) or 1, dtype=np.int64)
+        id_map = None  # another kind of vocabulary: kept whole
     tokenizer = Tokenizer.from_str(json.dumps(spec))
     del spec
+    if id_map is None:
+        id_map = np.arange(tokenizer.get_vocab_size(with_added_tokens=True), dtype=np.int64)
     pad_token = read_json(folder / "tokenizer_config.json").get("pad_token") or "<pad>"
     pad_token = pad_token.get("content", "<pad>") if isinstance(pad_token, dict) else pad_token
     tokenizer.enable_truncation(max_length)

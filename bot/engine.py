@@ -165,12 +165,8 @@ class Engine:
         """Old id -> newer id for this index version and the admins' links (re-read when changed)."""
         path = self.settings.knowledge_dir / VERSIONS_FILE
         stamp = path.stat().st_mtime_ns if path.is_file() else 0
-        cached = getattr(index, "_replacements", None)
-        if cached is None or cached[0] != stamp:
-            links = replacements(index.documents.values(), read_overrides(self.settings.knowledge_dir))
-            cached = (stamp, links)
-            index._replacements = cached  # type: ignore[attr-defined]
-        return cached[1]
+        return index.derived(("replacements", stamp), lambda: replacements(
+            index.documents.values(), read_overrides(self.settings.knowledge_dir)))
 
     def replacements(self) -> dict[str, str]:
         try:

@@ -32,9 +32,10 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from bot.ingest import Document
 from bot.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CURRENT = "CURRENT"
 FORMAT_VERSION = 1
@@ -120,6 +122,14 @@ class KnowledgeIndex:
         self.rows_by_doc: dict[str, list[int]] = {}
         for row, chunk in enumerate(chunks):
             self.rows_by_doc.setdefault(chunk.doc_id, []).append(row)
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value computed from this version once (folded titles, last passages, links between
+        editions): a published version never changes, so searches reuse it."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     @property
     def version(self) -> str:

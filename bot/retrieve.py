@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +52,12 @@ SIGNER_BOOST = 0.6
 # An older version of a document (bot/versions.py) yields to the newer one: its passages are
 # still found when only it answers, and are then labelled as replaced.
 SUPERSEDED_PENALTY = 0.3
+
+
+def _nudge(fused: np.ndarray, rows: Sequence[bool] | np.ndarray, weight: float) -> np.ndarray:
+    """Move the chosen passages by ``weight`` times the current spread of the scores (a boost
+    when positive, a penalty when negative)."""
+    return fused + weight * np.asarray(rows, dtype=np.float64) * (fused.max() - fused.min() + 1e-9)
 
 
 def number_key(number: str) -> str:
@@ -138,23 +144,18 @@ class Retriever:
     @staticmethod
     def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
         """(doc id, folded title, kind, number key) per document, computed once per index version."""
-        names = getattr(index, "_document_names", None)
-        if names is None:
-            names = [(d.doc_id, fold(d.title), d.kind, number_key(d.number) if d.number else "")
-                     for d in index.documents.values()]
-            index._document_names = names  # type: ignore[attr-defined]
-        return names
+        return index.derived("document_names", lambda: [
+            (d.doc_id, fold(d.title), d.kind, number_key(d.number) if d.number else "")
+            for d in index.documents.values()])
 
     @staticmethod
     def _last_passages(index: KnowledgeIndex) -> np.ndarray:
         """1.0 for each document's last passage (where the signature block is), once per index."""
-        last = getattr(index, "_last_passages", None)
-        if last is None:
-            final = {c.doc_id: row for row, c in enumerate(index.chunks)}
+        def build() -> np.ndarray:
             last = np.zeros(len(index.chunks), dtype=np.float64)
-            last[list(final.values())] = 1.0
-            index._last_passages = last  # type: ignore[attr-defined]
-        return last
+            last[[rows[-1] for rows in index.rows_by_doc.values()]] = 1.0
+            return last
+        return index.derived("last_passages", build)
 
     def named_documents(self, query: Query, index: KnowledgeIndex | None = None) -> set[str]:
         """Documents the question names: by the number it cites, or by the law's name."""
@@ -192,21 +193,19 @@ class Retriever:
             fused = dense.astype(np.float64)
         else:
             fused = fuse(lexical, dense, self.fusion, self.dense_weight)
-        if query.article and n:
-            boost = np.array([c.article == query.article for c in index.chunks], dtype=np.float64)
-            fused = fused + ARTICLE_BOOST * boost * (fused.max() - fused.min() + 1e-9)
-        if query.signer and n:
-            last = self._last_passages(index)
-            fused = fused + SIGNER_BOOST * last * (fused.max() - fused.min() + 1e-9)
+        if not n:
+            return fused, lexical, dense
+        if query.article:
+            fused = _nudge(fused, [c.article == query.article for c in index.chunks], ARTICLE_BOOST)
+        if query.signer:
+            fused = _nudge(fused, self._last_passages(index), SIGNER_BOOST)
         replaced = self.replaced_by(index)
-        if replaced and n:
-            old = np.array([c.doc_id in replaced for c in index.chunks], dtype=np.float64)
-            fused = fused - SUPERSEDED_PENALTY * old * (fused.max() - fused.min() + 1e-9)
+        if replaced:
+            fused = _nudge(fused, [c.doc_id in replaced for c in index.chunks], -SUPERSEDED_PENALTY)
         named = self.named_documents(query, index)
-        if named and n:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
-            boost = np.array([c.doc_id in named for c in index.chunks], dtype=np.float64)
-            weight = NUMBER_BOOST if query.numbers else LAW_BOOST
-            fused = fused + weight * boost * (fused.max() - fused.min() + 1e-9)
+        if named:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
+            fused = _nudge(fused, [c.doc_id in named for c in index.chunks],
+                           NUMBER_BOOST if query.numbers else LAW_BOOST)
         return fused, lexical, dense
 
     def search(self, question: str | Query, k: int = 5, method: str = "hybrid",
