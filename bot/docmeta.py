@@ -135,6 +135,13 @@ def _sentence_case(summary: str, capitalise: bool) -> str:
     return summary
 
 
+def _cites_issue(folded: str) -> bool:
+    """A line saying who issued the document, its number or its date ("của Chính phủ",
+    "số 29/1998", "ngày 25 tháng 6"), not a title that starts with such a word ("Ngày hội
+    Thanh niên", "Sổ tay đoàn viên")."""
+    return folded.startswith("cua ") or re.match(r"(so|ngay)\s*:?\s*\d", folded) is not None
+
+
 def _summary(cells: list[str], start: int, first: str) -> str:
     """The summary lines under a type line, until the body starts.
 
@@ -144,7 +151,7 @@ def _summary(cells: list[str], start: int, first: str) -> str:
     """
     parts: list[str] = []
     style_upper: bool | None = None
-    if first and fold(first).startswith(("cua ", "so ", "ngay ")):  # "Nghị định của Chính phủ"
+    if first and _cites_issue(fold(first)):  # "Nghị định của Chính phủ"
         about = re.search(r"\b(về việc|v/v)\s*:?\s*", first, re.IGNORECASE)
         first = first[about.end():] if about else ""
     if first and not is_capitals(first):
@@ -172,7 +179,7 @@ def _summary(cells: list[str], start: int, first: str) -> str:
             if parts:
                 break
             continue
-        if not parts and folded.startswith(("cua ", "so ", "ngay ")):
+        if not parts and _cites_issue(folded):
             about = re.search(r"\b(về việc|v/v)\s*:?\s*", cell, re.IGNORECASE)
             if about is None:
                 continue

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import struct
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -48,6 +51,9 @@ class ModelError(RuntimeError):
 Runtime = Literal["auto", "onnx", "torch"]
 ONNX_FILE = "onnx/encoder.onnx"  # inputs_embeds + attention_mask -> last_hidden_state
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+# The rows of that table the (trimmed) tokenizer can produce, in its id order: all the ONNX
+# runtime needs, 172 MB instead of the 471 MB checkpoint (bot/model.py writes it at install).
+SERVING_TABLE = "onnx/word_embeddings.npy"
 
 
 def cpu_count() -> int:
@@ -148,6 +154,32 @@ def batches_by_length(lengths: Sequence[int], batch_size: int, budget: int) -> l
     return [*batches, rows] if rows else batches
 
 
+def serving_table(folder: Path, id_map: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The word-embedding rows, memory-mapped, and the map from token ids to rows (None: the
+    same): the install's trimmed table if it matches the tokenizer, else the checkpoint's."""
+    path = folder / SERVING_TABLE
+    if path.is_file():
+        table = np.load(path, mmap_mode="r")
+        if table.shape[0] == len(id_map):
+            return table, None
+        log.warning("%s does not match the tokenizer (%d rows for %d ids); using the checkpoint",
+                    path, table.shape[0], len(id_map))
+    return safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS), id_map
+
+
+def write_serving_table(folder: Path) -> Path:
+    """Save the rows the tokenizer can produce (see SERVING_TABLE), so that a runtime image
+    may leave the checkpoint out."""
+    _tokenizer, _pad, id_map = load_tokenizer(folder, 512)
+    table = np.ascontiguousarray(safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)[id_map])
+    path = folder / SERVING_TABLE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, table)
+    os.replace(tmp, path)
+    return path
+
+
 class OnnxEncoder:
     """The default model's transformer on ONNX Runtime; mean pooling and normalisation in numpy.
 
@@ -167,8 +199,8 @@ class OnnxEncoder:
         import onnxruntime as ort
 
         self.max_length = int(read_json(folder / "sentence_bert_config.json").get("max_seq_length") or 512)
-        self.tokenizer, self.pad_id, self.id_map = load_tokenizer(folder, self.max_length)
-        self.word_embeddings = safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)
+        self.tokenizer, self.pad_id, id_map = load_tokenizer(folder, self.max_length)
+        self.word_embeddings, self.id_map = serving_table(folder, id_map)
         self.dimension = int(self.word_embeddings.shape[1])
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or cpu_count()
@@ -189,7 +221,7 @@ class OnnxEncoder:
             for r, i in enumerate(rows):
                 ids[r, : len(tokens[i])] = tokens[i]
                 mask[r, : len(tokens[i])] = 1
-            embeds = self.word_embeddings[self.id_map[ids]]
+            embeds = self.word_embeddings[ids if self.id_map is None else self.id_map[ids]]
             hidden = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(1) / weights.sum(1)

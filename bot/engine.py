@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,13 +118,14 @@ class Engine:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  build_guard: Callable[[], AbstractContextManager[object]] | None = None,
-                 on_published: Callable[[BuildReport], None] | None = None) -> None:
-        """``build_guard`` serialises builds across processes (the bot passes a database lock);
-        ``on_published`` hears of each new version (the bot records it for other replicas)."""
+                 after_build: Callable[[BuildReport | None], None] | None = None) -> None:
+        """``build_guard`` serialises builds across processes (the bot passes a database lock and
+        brings the local copy up to date, bot/shared.py); ``after_build`` runs inside it after each
+        build (None: only the knowledge folder's own files changed), to share what changed."""
         self.settings = settings
         self._embedder: Embedder | None = embedder
         self.build_guard = build_guard or contextlib.nullcontext
-        self.on_published = on_published
+        self.after_build = after_build
         self._retriever: Retriever | None = None
         self._build_lock = threading.Lock()
         self._load_lock = threading.Lock()
@@ -180,7 +181,10 @@ class Engine:
         known = {d.doc_id for d in self.documents()}
         if old_id not in known or (new_id is not None and (new_id not in known or new_id == old_id)):
             return False
-        write_override(self.settings.knowledge_dir, old_id, new_id)
+        with self._build_lock, self.build_guard():
+            write_override(self.settings.knowledge_dir, old_id, new_id)
+            if self.after_build is not None:
+                self.after_build(None)
         return True
 
     def served_index(self) -> KnowledgeIndex | None:
@@ -220,9 +224,19 @@ class Engine:
             finally:
                 cache.close()
             self.reload()
-        if self.on_published is not None and not report.unchanged:
-            self.on_published(report)
+            if self.after_build is not None:
+                self.after_build(report)
         return ReindexResult(report, problems, warnings)
+
+    @contextlib.contextmanager
+    def between_builds(self, wait: bool = True) -> Iterator[bool]:
+        """Hold off this process's builds (yields False if ``wait`` is off and one is running)."""
+        got = self._build_lock.acquire(blocking=wait)
+        try:
+            yield got
+        finally:
+            if got:
+                self._build_lock.release()
 
     def reload(self, version: str | None = None) -> bool:
         """Serve ``version`` (default: the published one) if it differs from the one in memory."""

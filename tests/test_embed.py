@@ -116,3 +116,22 @@ def test_the_trimmed_tokenizer_gives_the_full_ones_ids_on_vietnamese_text(model_
     assert len(id_map) < 120_000 and id_map[pad_id] == full.token_to_id("<pad>")
     # A character of another script is <unk> (the full tokenizer has a piece for it).
     assert trimmed.encode("Привет").ids.count(trimmed.token_to_id("<unk>")) >= 1
+
+
+def test_the_serving_table_alone_gives_the_same_vectors(model_path: Path, tmp_path: Path) -> None:
+    """A runtime image ships the trimmed table instead of the 471 MB checkpoint."""
+    import shutil
+
+    from bot.embed import SERVING_TABLE, OnnxEncoder
+
+    texts = ["Đoàn viên từ đủ 16 tuổi đến 30 tuổi", "ket nap doan may tuoi"]
+    slim = tmp_path / "model"
+    shutil.copytree(model_path, slim, ignore=shutil.ignore_patterns("model.safetensors"))
+    assert (slim / SERVING_TABLE).is_file() and not (slim / "model.safetensors").exists()
+    served = OnnxEncoder(slim, threads=1)
+    assert served.id_map is None and served.word_embeddings.shape[0] < 120_000
+    (slim / SERVING_TABLE).unlink()  # and the checkpoint's rows, mapped, give the same vectors
+    (slim / "model.safetensors").symlink_to(model_path / "model.safetensors")
+    full = OnnxEncoder(slim, threads=1)
+    assert full.id_map is not None
+    np.testing.assert_array_equal(served.encode(texts, "query: ", 8), full.encode(texts, "query: ", 8))

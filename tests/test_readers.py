@@ -40,6 +40,19 @@ def test_word_like_pdf_joins_lines_and_drops_page_numbers(tmp_path: Path) -> Non
     assert doc.kind == "guide" and doc.pages == 2 and doc.date is None  # it states no date
 
 
+def test_a_title_starting_with_ngay_or_so_is_a_title_not_a_date_line(tmp_path: Path) -> None:
+    """"Ngày hội ...", "Sổ tay ..." begin titles; only "ngày 5 tháng 1", "số 12" cite an issue."""
+    (tmp_path / "kh.txt").write_text("Kế hoạch Ngày hội Thanh niên sáng tạo 2027\nNgày 05/01/2027\n"
+                                     "Ngày hội diễn ra tại Nhà văn hóa Thanh niên.\n", encoding="utf-8")
+    (tmp_path / "hd.txt").write_text("HƯỚNG DẪN\nSổ tay đoàn viên năm 2026\n\nMỗi đoàn viên có một sổ tay.\n",
+                                     encoding="utf-8")
+    (tmp_path / "nd.txt").write_text("NGHỊ ĐỊNH\nngày 11 tháng 5 năm 1998 về việc ban hành Quy chế dân chủ ở xã\n\n"
+                                     "Điều 1. Ban hành kèm theo Nghị định này Quy chế.\n", encoding="utf-8")
+    assert load_document(tmp_path / "kh.txt", tmp_path).title == "Kế hoạch ngày hội Thanh niên sáng tạo 2027"
+    assert load_document(tmp_path / "hd.txt", tmp_path).title == "Hướng dẫn sổ tay đoàn viên năm 2026"
+    assert load_document(tmp_path / "nd.txt", tmp_path).title == "Nghị định ban hành Quy chế dân chủ ở xã"
+
+
 def test_repeated_running_header_is_dropped(tmp_path: Path) -> None:
     pages = [[f"Đoạn văn số {i} của tài liệu hướng dẫn công tác Đoàn năm nay."] for i in range(4)]
     word_like_pdf(tmp_path / "h.pdf", pages, header="Tài liệu sinh hoạt chi đoàn - lưu hành nội bộ")

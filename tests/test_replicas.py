@@ -60,14 +60,19 @@ async def metrics(port: int) -> str:
         return await response.text()
 
 
-async def start_replica(bot_settings: Settings, fake_api, tmp_path: Path, pg_url: str, n: int):
+async def start_replica(bot_settings: Settings, fake_api, tmp_path: Path, pg_url: str, n: int,
+                        own_folders: bool = False):
+    """A `hoidoan run --webhook` process; ``own_folders``: its own empty knowledge and index
+    folders, as on another machine (everything comes through the database)."""
     import sys
 
     port = free_port()
+    folders = {"knowledge_dir": str(tmp_path / f"knowledge-{n}"), "index_dir": str(tmp_path / f"index-{n}")} \
+        if own_folders else {}
     env = bot_process_env(bot_settings, fake_api, tmp_path / f"data-{n}", database_url=pg_url,
                           webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_secret=SECRET,
                           webhook_listen="127.0.0.1", webhook_port=str(port), outbox_lease_seconds="3",
-                          index_poll_seconds="1")
+                          index_poll_seconds="1", **folders)
     (tmp_path / f"cwd-{n}").mkdir()
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", "--webhook",
                                                 cwd=tmp_path / f"cwd-{n}", env=env,
@@ -172,6 +177,71 @@ async def test_three_replicas_share_questions_broadcast_and_index(bot_settings: 
                 proc.kill()
         store.close()
     assert [proc.returncode for i, (proc, _) in enumerate(replicas) if i != victim] == [0, 0]
+
+
+async def test_replicas_with_their_own_folders_share_documents_through_the_database(
+        bot_settings: Settings, fake_api, tmp_path: Path, pg_url: str) -> None:
+    """As on several machines: no folder in common, only PostgreSQL. A document uploaded
+    through one replica is answered by the other within seconds, and a replica started later
+    on an empty folder serves the current version."""
+    import shutil
+
+    shutil.copytree(bot_settings.knowledge_dir, tmp_path / "knowledge-0")  # the first machine's files
+    replicas = [await start_replica(bot_settings, fake_api, tmp_path, pg_url, 0, own_folders=True)]
+    admin, member = fake_api.user(ADMIN_ID), fake_api.user(20001, "Bạn A")
+    achat, mchat = fake_api.private_chat(admin), fake_api.private_chat(member)
+    loop = asyncio.get_running_loop()
+
+    async def ask(port: int, question: str) -> str:
+        fake_api.webhook_targets = [f"http://127.0.0.1:{port}/tg/hook"]
+        n = len(fake_api.sent)
+        await fake_api.send_text(mchat, member, question)
+        return (await fake_api.reply_to(mchat, n, timeout=60))["text"]
+
+    try:
+        await wait_healthy(replicas[0][1], replicas[0][0])
+        replicas.append(await start_replica(bot_settings, fake_api, tmp_path, pg_url, 1, own_folders=True))
+        await wait_healthy(replicas[1][1], replicas[1][0])
+        assert "16 tuổi đến 30 tuổi" in await ask(replicas[1][1], "ket nap doan may tuoi")
+
+        fake_api.webhook_targets = [f"http://127.0.0.1:{replicas[0][1]}/tg/hook"]
+        n = len(fake_api.sent)
+        await fake_api.send_document(achat, admin, "ngay-hoi-sang-tao.txt", (
+            "Kế hoạch Ngày hội Thanh niên sáng tạo 2027\nNgày 05/01/2027\n"
+            "Ngày hội Thanh niên sáng tạo 2027 diễn ra tại Nhà văn hóa Thanh niên, hạn đăng ký ngày 20/02/2027.\n"
+        ).encode())
+        done = await fake_api.wait_sent(lambda e: e["chat_id"] == achat["id"] and "Đã thêm" in e["text"], n,
+                                        timeout=120)
+        assert "ngày hội Thanh niên sáng tạo" in done["text"]
+        published = loop.time()
+        latest = Store(pg_url)
+        try:
+            version = latest.latest_index_version()
+        finally:
+            latest.close()
+        while f'version="{version}"' not in await metrics(replicas[1][1]):
+            assert loop.time() - published < 15, "the other replica did not pick up the new version"
+            await asyncio.sleep(0.2)
+        assert "20/02/2027" in await ask(replicas[1][1], "han dang ky ngay hoi thanh nien sang tao")
+        assert (tmp_path / "knowledge-1" / "ngay-hoi-sang-tao.txt").is_file()  # the file too, for /docs
+
+        # A third machine, started now on empty folders, serves the current version.
+        replicas.append(await start_replica(bot_settings, fake_api, tmp_path, pg_url, 2, own_folders=True))
+        await wait_healthy(replicas[2][1], replicas[2][0])
+        assert f'version="{version}"' in await metrics(replicas[2][1])
+        assert "20/02/2027" in await ask(replicas[2][1], "han dang ky ngay hoi thanh nien sang tao")
+        assert sorted(p.name for p in (tmp_path / "knowledge-2").iterdir()) == \
+            sorted(p.name for p in (tmp_path / "knowledge-0").iterdir())
+    finally:
+        for proc, _ in replicas:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc, _ in replicas:
+            try:
+                await asyncio.wait_for(proc.communicate(), 60)
+            except TimeoutError:
+                proc.kill()
+    assert [proc.returncode for proc, _ in replicas] == [0, 0, 0]
 
 
 async def test_a_second_poller_is_refused(bot_settings: Settings, fake_api, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.shared import shared_engine
+from bot.shared import catch_up, replication_for, shared_engine
 from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
@@ -42,27 +42,30 @@ def prepare(settings: Settings, store: Store) -> Services:
     log.info("Database ready: %s", safe_url(settings.effective_database_url))
     # Builds are serialised across replicas by a database lock, and every published
     # version is recorded so that the other replicas switch to it (see watch_index).
-    engine = shared_engine(settings, store)
+    replication = replication_for(settings, store)
+    engine = shared_engine(settings, store, replication)
     engine.library().recover()  # files an interrupted upload or removal left aside go back first
     result = engine.reindex()
     report = result.report
     if store.latest_index_version() != report.version:
-        store.record_index_version(report.version, report.documents, report.chunks)
+        # A version built before the database knew of it (the image's sample index): share it.
+        with store.exclusive("reindex"):
+            if replication is not None and not store.index_part_count(report.version):
+                replication.push_index(report.version)
+            store.record_index_version(report.version, report.documents, report.chunks)
     log.info("Serving index %s: %d documents, %d passages (%d embedded now)",
              report.version, report.documents, report.chunks, report.embedded)
-    return Services(settings, engine, store)
+    return Services(settings, engine, store, replication=replication)
 
 
 async def watch_index(svc: Services, every: float) -> None:
-    """Switch to the newest published index version (another replica may have built it)."""
+    """Switch to the newest published index version (another replica may have built it),
+    fetching its files and the changed documents when they live in the database."""
     while True:
         await asyncio.sleep(every)
         try:
-            latest = await asyncio.to_thread(svc.store.latest_index_version)
-            served = svc.engine.served_index()
-            if latest and (served is None or served.version != latest) \
-                    and await asyncio.to_thread(svc.engine.reload, latest):
-                log.info("Now serving index %s (published by another process)", latest)
+            if await asyncio.to_thread(catch_up, svc.engine, svc.store, svc.replication):
+                log.info("Now serving index %s (published by another process)", svc.engine.served_index().version)
         except Exception:  # keep watching; the old index keeps serving
             log.exception("Index watch failed")
 

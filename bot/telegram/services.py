@@ -12,6 +12,7 @@ from bot.announcements import Outbox
 from bot.assistant import Assistant
 from bot.engine import Engine
 from bot.ratelimit import SlidingWindowLimiter
+from bot.replication import Replication
 from bot.settings import Settings
 from bot.store import Store
 from bot.telemetry import Telemetry
@@ -28,6 +29,7 @@ class Services:
     engine: Engine
     store: Store
     outbox: Outbox = field(init=False)
+    replication: Replication | None = None  # files shared through the database (bot/replication.py)
     broadcaster: Broadcaster | None = None  # started with the application
     telemetry: Telemetry = field(default_factory=Telemetry)
     # One index build at a time per process; questions keep using the served index meanwhile.
