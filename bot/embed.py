@@ -51,9 +51,12 @@ class ModelError(RuntimeError):
 Runtime = Literal["auto", "onnx", "torch"]
 ONNX_FILE = "onnx/encoder.onnx"  # inputs_embeds + attention_mask -> last_hidden_state
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
-# The rows of that table the (trimmed) tokenizer can produce, in its id order: all the ONNX
-# runtime needs, 172 MB instead of the 471 MB checkpoint (bot/model.py writes it at install).
+# The rows of that table the (trimmed) tokenizer can produce, in its id order and in fp16:
+# all the ONNX runtime needs, 86 MB instead of the 471 MB checkpoint (bot/model.py writes it
+# at install). fp16 inputs change the vectors by less than 1e-6 in cosine (tests/test_embed.py;
+# bench/bench_retrieval.py and bench/bench_answers.py give the same figures).
 SERVING_TABLE = "onnx/word_embeddings.npy"
+SERVING_DTYPE = np.float16
 
 
 def cpu_count() -> int:
@@ -167,11 +170,19 @@ def serving_table(folder: Path, id_map: np.ndarray) -> tuple[np.ndarray, np.ndar
     return safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS), id_map
 
 
+def has_serving_table(folder: Path) -> bool:
+    path = folder / SERVING_TABLE
+    try:
+        return bool(np.load(path, mmap_mode="r").dtype == SERVING_DTYPE)
+    except (OSError, ValueError):
+        return False
+
+
 def write_serving_table(folder: Path) -> Path:
     """Save the rows the tokenizer can produce (see SERVING_TABLE), so that a runtime image
     may leave the checkpoint out."""
     _tokenizer, _pad, id_map = load_tokenizer(folder, 512)
-    table = np.ascontiguousarray(safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)[id_map])
+    table = safetensors_memmap(folder / "model.safetensors", WORD_EMBEDDINGS)[id_map].astype(SERVING_DTYPE)
     path = folder / SERVING_TABLE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
@@ -221,7 +232,7 @@ class OnnxEncoder:
             for r, i in enumerate(rows):
                 ids[r, : len(tokens[i])] = tokens[i]
                 mask[r, : len(tokens[i])] = 1
-            embeds = self.word_embeddings[ids if self.id_map is None else self.id_map[ids]]
+            embeds = self.word_embeddings[ids if self.id_map is None else self.id_map[ids]].astype(np.float32)
             hidden = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(1) / weights.sum(1)

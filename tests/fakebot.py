@@ -123,6 +123,8 @@ class FakeBotApi:
         self.webhook: dict[str, Any] | None = None
         self.webhook_targets: list[str] | None = None  # round-robin over several replicas
         self.webhook_deliveries: list[int] = []  # HTTP status of each webhook POST
+        self.verify_tls = True  # off for a proxy with a local certificate authority (tests/test_compose.py)
+        self.public_host = "127.0.0.1"
         self.fail: Callable[[str, dict[str, Any]], ApiError | None] | None = None
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -137,19 +139,21 @@ class FakeBotApi:
     # --- server lifecycle --------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"http://{self.public_host}:{self.port}/bot"
 
     @property
     def file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
+        return f"http://{self.public_host}:{self.port}/file/bot"
 
-    async def start(self) -> FakeBotApi:
+    async def start(self, host: str = "127.0.0.1", public_host: str | None = None) -> FakeBotApi:
+        """Listen on ``host``; bots reach it as ``public_host`` (containers: the host's name)."""
+        self.public_host = public_host or host
         app = web.Application(client_max_size=100 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self._client = ClientSession(timeout=ClientTimeout(total=30))
@@ -557,7 +561,8 @@ class FakeBotApi:
         for attempt in range(20):  # Telegram retries failed deliveries
             url = targets[next(self._rr) % len(targets)]
             try:
-                async with self._client.post(url, json=update, headers=headers) as response:
+                async with self._client.post(url, json=update, headers=headers,
+                                             ssl=None if self.verify_tls else False) as response:
                     self.webhook_deliveries.append(response.status)
                     if response.status < 300:
                         return

@@ -9,44 +9,33 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port, podman
 
 pytestmark = pytest.mark.skipif(os.environ.get("HOIDOAN_TEST_CONTAINER") != "1",
                                 reason="opt-in: HOIDOAN_TEST_CONTAINER=1 (set by .ci/run) builds the image")
-TAG = "localhost/hoidoan:test"
-ENV = {**os.environ, "CONTAINERS_CONF": str(ROOT / "deploy/podman/containers.conf"),
-       "CONTAINERS_STORAGE_CONF": str(ROOT / "deploy/podman/storage.conf")}
 
 
-@pytest.fixture(scope="module")
-def image() -> str:
-    build = subprocess.run(["bash", str(ROOT / "scripts/container-build.sh"), TAG], capture_output=True, text=True,
-                           timeout=2400, env=ENV, check=False)
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    return TAG
-
-
-def podman(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout, env=ENV, check=False)
-
-
-def test_image_is_slim_non_root_with_cpu_torch(image: str) -> None:
+def test_image_is_slim_non_root_and_without_torch(image: str) -> None:
     inspect = json.loads(podman("image", "inspect", image).stdout)[0]
     config = inspect["Config"]
     assert config["User"] == "hoidoan"
     assert {"/app/knowledge", "/app/index", "/app/data"} <= set(config.get("Volumes") or {})
     health = inspect.get("Healthcheck") or config.get("Healthcheck") or {}
     assert "/healthz" in " ".join(health.get("Test", []))
-    torch = podman("run", "--rm", "--network", "none", "--entrypoint", "python", image, "-c",
-                   "import torch; print(torch.__version__, torch.version.cuda)")
-    assert torch.stdout.split() == ["2.13.0+cpu", "None"], torch.stderr
-    assert inspect["Size"] < 3.0e9  # measured 2.92 GB: venv 1.77 (torch 0.6), model 0.57, Tesseract+antiword
+    # torch and friends build the model in the build stage; the bot serves it on ONNX Runtime.
+    absent = podman("run", "--rm", "--network", "none", "--entrypoint", "python", image, "-c",
+                    "import importlib.util as u; print([m for m in ('torch', 'transformers', 'scipy', 'sklearn') "
+                    "if u.find_spec(m)])")
+    assert absent.stdout.strip() == "[]", absent.stderr
+    # Each layer's size, printed for the README's table (pytest -s shows it).
+    history = podman("history", "--format", "{{.Size}}\t{{.CreatedBy}}", image).stdout
+    print("\n".join(line[:160] for line in history.splitlines()))
+    assert inspect["Size"] < 1.0e9, f"image is {inspect['Size'] / 1e9:.2f} GB"
 
 
 def test_document_tools_are_in_the_image(image: str) -> None:

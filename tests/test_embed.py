@@ -130,8 +130,9 @@ def test_the_serving_table_alone_gives_the_same_vectors(model_path: Path, tmp_pa
     assert (slim / SERVING_TABLE).is_file() and not (slim / "model.safetensors").exists()
     served = OnnxEncoder(slim, threads=1)
     assert served.id_map is None and served.word_embeddings.shape[0] < 120_000
-    (slim / SERVING_TABLE).unlink()  # and the checkpoint's rows, mapped, give the same vectors
+    (slim / SERVING_TABLE).unlink()  # and the checkpoint's fp32 rows, mapped, give the same vectors
     (slim / "model.safetensors").symlink_to(model_path / "model.safetensors")
     full = OnnxEncoder(slim, threads=1)
     assert full.id_map is not None
-    np.testing.assert_array_equal(served.encode(texts, "query: ", 8), full.encode(texts, "query: ", 8))
+    cosines = np.sum(served.encode(texts, "query: ", 8) * full.encode(texts, "query: ", 8), axis=1)
+    assert cosines.min() > 0.99999

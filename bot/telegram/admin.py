@@ -339,8 +339,7 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     figures = await asyncio.to_thread(svc.store.stats, 30)
-    png = await asyncio.to_thread(charts.questions_per_day_png, figures.per_day, figures.days,
-                                  messages.STATS_CHART_TITLE)
+    png = await asyncio.to_thread(charts.questions_per_day_png, figures.per_day, figures.days)
     await update.effective_message.reply_photo(png, caption=layouts.stats_caption(figures))
 
 
