@@ -3,7 +3,9 @@
 A snapshot holds the database (every table as JSON lines, read in one transaction: a
 consistent copy while the bot runs, on SQLite and PostgreSQL alike, and portable between
 them) and the knowledge folder (every file, with its SHA-256 in ``manifest.json``). The
-index is not kept: it is rebuilt from the knowledge folder on restore.
+index is not kept: it is rebuilt from the knowledge folder on restore. Nor are the
+replicas' copies of files in the database (``REPLICA_TABLES``): restore empties them, and
+the reindex after it records the restored folder and index for every replica again.
 
 Example::
 
@@ -27,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, create_engine, delete, insert, select, text
 
 from bot.settings import Settings
-from bot.store import Base, Store
+from bot.store import REPLICA_TABLES, Base, Store
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -88,6 +90,8 @@ def backup(settings: Settings, target: Path) -> dict[str, Any]:
     try:
         with _consistent_connection(store) as conn:
             for table in Base.metadata.sorted_tables:
+                if table.name in REPLICA_TABLES:
+                    continue
                 rows = conn.execute(select(table)).mappings().all()
                 with (target / "database" / f"{table.name}.jsonl").open("w", encoding="utf-8") as fh:
                     for row in rows:
@@ -141,6 +145,8 @@ def restore(settings: Settings, source: Path) -> dict[str, Any]:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(delete(table))
             for table in Base.metadata.sorted_tables:
+                if table.name not in manifest["tables"]:  # the replicas' copies, or a table newer than the backup
+                    continue
                 dates = {c.name for c in table.columns if isinstance(c.type, DateTime)}
                 rows = []
                 for line in (source / "database" / f"{table.name}.jsonl").read_text(encoding="utf-8").splitlines():

@@ -110,6 +110,8 @@ class Replication:
         """Apply the files other replicas added, replaced or removed since this copy's last change;
         returns how many local files changed."""
         seen = self.applied_seq
+        if seen > self.store.knowledge_seq():
+            seen = 0  # the database was restored from a backup (its copies emptied): take all again
         listing = self.store.knowledge_listing(after=seen)
         if not listing:
             return 0

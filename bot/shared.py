@@ -16,6 +16,7 @@ import os
 import socket
 from collections.abc import Iterator
 
+from bot.embed import Embedder
 from bot.engine import Engine
 from bot.index import BuildReport
 from bot.replication import Replication
@@ -35,7 +36,8 @@ def replication_for(settings: Settings, store: Store) -> Replication | None:
     return Replication(store, settings.knowledge_dir, settings.index_dir, settings.max_file_mb)
 
 
-def shared_engine(settings: Settings, store: Store, replication: Replication | None = None) -> Engine:
+def shared_engine(settings: Settings, store: Store, replication: Replication | None = None,
+                  embedder: Embedder | None = None) -> Engine:
     instance = f"{socket.gethostname()}-{os.getpid()}"
 
     @contextlib.contextmanager
@@ -53,7 +55,7 @@ def shared_engine(settings: Settings, store: Store, replication: Replication | N
         if new and report is not None:
             store.record_index_version(report.version, report.documents, report.chunks, instance)
 
-    return Engine(settings, build_guard=guard, after_build=after_build)
+    return Engine(settings, embedder, build_guard=guard, after_build=after_build)
 
 
 def catch_up(engine: Engine, store: Store, replication: Replication | None) -> bool:

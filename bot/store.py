@@ -182,6 +182,11 @@ class IndexVersionRow(Base):
     instance: Mapped[str | None] = mapped_column(String(64))
 
 
+# Copies for replicas (bot/replication.py) of what a backup keeps elsewhere: the knowledge
+# folder itself, and index versions that are rebuilt from it.
+REPLICA_TABLES = frozenset({"knowledge_files", "index_parts"})
+
+
 class KnowledgeFileRow(Base):
     """A file of the knowledge folder as last published by any replica (bot/replication.py).
 

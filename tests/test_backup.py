@@ -14,6 +14,7 @@ from bot.backup import BackupError, backup, restore, verify
 from bot.embed import Embedder
 from bot.engine import Engine
 from bot.settings import Settings
+from bot.shared import replication_for, shared_engine
 from bot.store import Store
 
 PG_URL = os.environ.get("HOIDOAN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -38,13 +39,16 @@ def test_backup_then_restore_on_a_fresh_machine_answers_the_same(
                                confidence=0.9, results=[{"doc_id": "x", "title": "T"}])
     store.set_feedback(asked, 7, "up")
     (live.knowledge_dir / "versions.tsv").write_text("a\tb\n", encoding="utf-8")
-    engine = Engine(live, embedder)
+    # As the bot runs it: with PostgreSQL the files and index versions are in the database too.
+    engine = shared_engine(live, store, replication_for(live, store), embedder)
     engine.reindex()
+    assert (store.knowledge_seq() > 0) == (backend == "postgresql")
     before = engine.ask("Ban Chấp hành chi đoàn gồm mấy đồng chí?")
 
     snapshot = tmp_path / "snapshot"
     manifest = backup(live, snapshot)  # the live store stays open meanwhile
     assert manifest["tables"]["faq"] == 1 and manifest["tables"]["questions"] == 1
+    assert not {"knowledge_files", "index_parts"} & set(manifest["tables"])  # the folder holds them
     assert {f["path"] for f in manifest["knowledge"]} >= {"dieu-le-doan.md", "versions.tsv"}
     store.faq_add("Written after the backup", "not restored")
     store.close()

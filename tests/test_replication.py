@@ -112,3 +112,21 @@ def test_hostile_paths_in_the_database_or_an_archive_go_nowhere(store: Store, tm
     assert sorted(files(b.index_dir / "v1")) == ["lexical/ok.json", "manifest.json"]
     assert not (tmp_path / "outside.txt").exists() and not (b.index_dir.parent / "outside.txt").exists()
     assert not b.fetch_index("../v1")
+
+
+def test_after_a_restore_emptied_the_copies_a_replica_takes_everything_again(store: Store, tmp_path: Path) -> None:
+    from sqlalchemy import delete
+
+    from bot.store import KnowledgeFileRow
+
+    a, b = copy(store, tmp_path, "a"), copy(store, tmp_path, "b")
+    for name in ("x.txt", "y.txt", "z.txt"):
+        (a.knowledge_dir / name).write_text(name, encoding="utf-8")
+        a.push_knowledge()  # three changes: sequence 3
+    b.pull_knowledge()
+    with store.session() as s, s.begin():
+        s.execute(delete(KnowledgeFileRow))  # what `hoidoan restore` does to the copies
+    (a.knowledge_dir / "x.txt").write_text("x, restored", encoding="utf-8")
+    a.push_knowledge()  # the reindex after the restore records the folder again: sequence 1
+    assert b.pull_knowledge() == 1
+    assert (b.knowledge_dir / "x.txt").read_text(encoding="utf-8") == "x, restored"
