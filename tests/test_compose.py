@@ -41,6 +41,13 @@ def healthy(container: str) -> bool:
     return probe.stdout.strip() == "200"
 
 
+def remove_with_volumes(ids: str) -> None:
+    """Containers and their anonymous volumes (the image's VOLUME folders), which neither
+    `podman-compose down` nor `podman play kube --down` removes."""
+    if ids.split():
+        podman("rm", "-f", "-v", *ids.split(), timeout=300)
+
+
 async def wait_for(check, what: str, timeout: float = 300) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -108,9 +115,10 @@ async def test_the_compose_stack_answers_through_the_proxy_and_survives_a_replic
         assert podman("stop", "-t", "20", bot1).returncode == 0
         assert "14/02/2027" in await ask("hoi trai tong quan 2027 to chuc ngay nao")
     finally:
-        logs = podman("logs", "--tail", "30", bot2).stderr if up.returncode == 0 else ""
-        down = compose(project, env, "down", "-v", timeout=300)
-        print(logs[-3000:], down.returncode)
+        print(podman("logs", "--tail", "30", bot2).stderr[-3000:])
+        remove_with_volumes(podman("ps", "-a", "-q", "--filter", f"label=io.podman.compose.project={project}").stdout)
+        compose(project, env, "down", "-v", timeout=300)
+        podman("network", "rm", "-f", f"{project}_default")
 
 
 def _manifests() -> list[dict]:
@@ -188,6 +196,7 @@ async def test_the_kubernetes_deployment_runs_with_podman_play_kube(image: str, 
             await api.send_text(chat, member, "dai hoi chi doan bau ban chap hanh may dong chi")
             assert "03 đồng chí" in (await api.reply_to(chat, n, timeout=120))["text"]
     finally:
+        remove_with_volumes(podman("ps", "-a", "-q", "--filter", "name=^hoidoan-pod-").stdout)
         podman("play", "kube", "--down", str(played), timeout=300)
-        podman("rm", "-f", database)
+        podman("rm", "-f", "-v", database)
         podman("network", "rm", "-f", network)
