@@ -176,7 +176,9 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
                 missed.append(f"{row['qid']} answered out of scope: {row['question']}")
             continue
         if not judge.in_scope(row["style"], reply.answer, spans_of(row, corpus)):
-            missed.append(f"{row['qid']} ({row['style']}): {row['question']}")
+            first = "not found" if reply.answer.abstained or not reply.answer.results else \
+                f"first shown {reply.answer.results[0].doc_id}: {reply.answer.results[0].highlight[:90]!r}"
+            missed.append(f"{row['qid']} ({row['style']}): {row['question']} -> {first}")
 
     follow = Judge()
     for row in rows:
