@@ -93,6 +93,31 @@ PREPOSITIONS = frozenset({"o", "tai", "voi", "trong", "doi"})
 QUESTION_WORDS = re.compile(r"\b(?:ai|gi|nao|bao nhieu|may|bao lau|khi nao|o dau|the nao|sao)\b")
 
 
+# What a question asks about its subject. A follow-up naming another one swaps it in place
+# ("còn quyền hạn?" after "Cán bộ công đoàn có những nhiệm vụ gì?" -> "Cán bộ công đoàn có
+# những quyền hạn gì?"), wherever it stands, instead of replacing the subject. Folded.
+ASPECTS = frozenset({"quyen", "quyen han", "quyen loi", "nhiem vu", "nghia vu", "trach nhiem", "chuc nang",
+                     "tieu chuan", "dieu kien", "nhiem ky", "thu tuc", "ho so", "thoi han", "muc dong",
+                     "co cau", "thanh phan", "so luong", "hinh thuc", "doi tuong"})
+
+
+def _aspect_at(folded: list[str], start: int) -> int:
+    """Length of the longest aspect phrase at ``start`` (0 if none)."""
+    return max((n for n in (2, 1) if " ".join(folded[start:start + n]) in ASPECTS
+                and start + n <= len(folded)), default=0)
+
+
+def _swap_aspect(new: list[str], old: list[str]) -> str | None:
+    fnew, fold_old = [fold(w) for w in new], [fold(w) for w in old]
+    if _aspect_at(fnew, 0) != len(new):
+        return None  # the follow-up is not (only) an aspect
+    for j in range(len(old)):
+        n = _aspect_at(fold_old, j)
+        if n and fold_old[j:j + n] != fnew:
+            return " ".join([*old[:j], *new, *old[j + n:]])
+    return None
+
+
 def _words(text: str) -> list[str]:
     return text.strip(TRIM).split()
 
@@ -125,6 +150,9 @@ def _rewrite(topic: str, previous: str) -> str | None:
     if not new or not old:
         return None
     fnew, fold_old = [fold(w) for w in new], [fold(w) for w in old]
+    swapped = _swap_aspect(new, old)
+    if swapped is not None:
+        return swapped
     if QUESTION_WORDS.search(" ".join(fnew)):
         # The follow-up asks its own question: only the previous subject is carried over.
         end = _subject_end(old)

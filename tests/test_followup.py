@@ -22,6 +22,11 @@ def test_short_and_combined() -> None:
     assert is_short("ai chủ trì tổ chức") and not is_short("Ai chủ trì tổ chức hoạt động Tháng Thanh niên hằng năm?")
     assert combine("đoàn phí", "Kinh phí công đoàn đóng bao nhiêu?") == "đoàn phí đóng bao nhiêu?"
     assert combine("trách nhiệm", "Quyền của đoàn viên là gì?") == "trách nhiệm của đoàn viên là gì?"
+    # Another aspect of the same subject takes the place of the one asked, wherever it stands.
+    assert combine("quyền hạn", "Cán bộ công đoàn có những nhiệm vụ gì?") == \
+        "Cán bộ công đoàn có những quyền hạn gì?"
+    assert combine("tiêu chuẩn", "Điều kiện kết nạp đoàn viên là gì?") == "tiêu chuẩn kết nạp đoàn viên là gì?"
+    assert combine("nghia vu", "quyen cua doan vien la gi") == "nghia vu cua doan vien la gi"
     assert combine("bí thư thường trực", "Bí thư thứ nhất Trung ương Đoàn là ai?") == \
         "bí thư thường trực Trung ương Đoàn là ai?"
     assert combine("phó chủ nhiệm", "Chủ nhiệm ủy ban kiểm tra do ai bầu?") == \
