@@ -91,4 +91,4 @@ async def test_webhook_mode_health_endpoint_in_the_container(image: str, fake_ap
         state = json.loads(podman("inspect", name).stdout)[0]["State"]
         assert state["ExitCode"] == 0, podman("logs", name).stderr[-3000:]
     finally:
-        podman("rm", "-f", name)
+        podman("rm", "-f", "-v", name)  # and its anonymous volumes (the image's VOLUME folders)
