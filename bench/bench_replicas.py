@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import aiohttp
 import numpy as np
 import psutil
-from _common import ROOT, table
+from _common import ROOT, free_port, table
 from sqlalchemy import create_engine, text
 
 from tests.fakebot import FakeBotApi
@@ -33,12 +32,6 @@ PG = os.environ.get("HOIDOAN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres
 QUESTIONS = ["ket nap doan may tuoi", "Đại hội chi đoàn bầu Ban Chấp hành mấy đồng chí?",
              "chi doan to chuc dai hoi nhiem ky nao", "ai duoc bau lam bi thu chi doan",
              "Đoàn viên có nhiệm vụ gì?"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def start(api: FakeBotApi, tmp: Path, url: str, n: int) -> tuple[asyncio.subprocess.Process, int]:

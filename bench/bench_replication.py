@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import table
@@ -23,6 +24,12 @@ from bot.store import Store
 
 PG = os.environ.get("HOIDOAN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 SOURCE = Path(tempfile.gettempdir()) / "hoidoan-bench-serving"
+
+
+def seconds(step: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    step()
+    return time.perf_counter() - started
 
 
 def size_mb(folder: Path) -> float:
@@ -44,28 +51,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             a = Replication(store, SOURCE / "knowledge", Path(tmp) / "a-index")
             shutil.copytree(current, a.index_dir / current.name)
-            started = time.perf_counter()
-            a.push_knowledge()
-            pushed_files = time.perf_counter() - started
-            started = time.perf_counter()
-            a.push_index(current.name)
-            pushed_index = time.perf_counter() - started
+            pushed_files = seconds(a.push_knowledge)
+            pushed_index = seconds(lambda: a.push_index(current.name))
             b = Replication(store, Path(tmp) / "b-knowledge", Path(tmp) / "b-index")
-            started = time.perf_counter()
-            b.pull_knowledge()
-            pulled_files = time.perf_counter() - started
-            started = time.perf_counter()
-            b.fetch_index(current.name)
-            fetched_index = time.perf_counter() - started
+            pulled_files = seconds(b.pull_knowledge)
+            fetched_index = seconds(lambda: b.fetch_index(current.name))
             files = len(list(b.knowledge_dir.rglob("*.txt")))
             rows.append([f"knowledge folder ({files} files)", f"{size_mb(SOURCE / 'knowledge'):.1f}",
                          f"{pushed_files:.2f}", f"{pulled_files:.2f}"])
             rows.append([f"index version ({store.index_part_count(current.name)} piece(s))",
                          f"{size_mb(current):.1f}", f"{pushed_index:.2f}", f"{fetched_index:.2f}"])
-            started = time.perf_counter()
-            a.push_knowledge()
-            b.pull_knowledge()
-            rows.append(["nothing changed (a push and a pull)", "-", f"{time.perf_counter() - started:.2f}", ""])
+            unchanged = seconds(lambda: (a.push_knowledge(), b.pull_knowledge()))
+            rows.append(["nothing changed (a push and a pull)", "-", f"{unchanged:.2f}", ""])
     finally:
         store.close()
         with admin.begin() as conn:

@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import aiohttp
 import numpy as np
-from _common import EVAL, ROOT, need_eval, table
+from _common import EVAL, ROOT, free_port, need_eval, table
 
 from bot.evaluate import load_questions
 from tests.fakebot import FakeBotApi
@@ -71,16 +70,21 @@ def prepare_knowledge() -> Path:
     return knowledge
 
 
-def env_for(api: FakeBotApi, port: int) -> dict[str, str]:
+def env_for_index() -> dict[str, str]:
+    """The process environment for `python -m bot ...` on the bench's folders (no ambient HOIDOAN_*)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOIDOAN_")}
-    env.update({"HOIDOAN_TELEGRAM_TOKEN": api.token, "HOIDOAN_TELEGRAM_API_URL": api.base_url,
-                "HOIDOAN_TELEGRAM_FILE_URL": api.file_url, "HOIDOAN_KNOWLEDGE_DIR": str(WORK / "knowledge"),
-                "HOIDOAN_INDEX_DIR": str(WORK / "index"), "HOIDOAN_CACHE_DIR": str(ROOT / ".cache"),
-                "HOIDOAN_DATA_DIR": str(WORK / "data"), "HOIDOAN_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
-                "HOIDOAN_WEBHOOK_SECRET": "bench-secret", "HOIDOAN_WEBHOOK_LISTEN": "127.0.0.1",
-                "HOIDOAN_WEBHOOK_PORT": str(port), "HOIDOAN_LOG_LEVEL": "WARNING",
-                "HOIDOAN_QUESTIONS_PER_MINUTE": "1000", "PYTHONPATH": str(ROOT)})
+    env.update({"HOIDOAN_KNOWLEDGE_DIR": str(WORK / "knowledge"), "HOIDOAN_INDEX_DIR": str(WORK / "index"),
+                "HOIDOAN_CACHE_DIR": str(ROOT / ".cache"), "HOIDOAN_DATA_DIR": str(WORK / "data"),
+                "HOIDOAN_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)})
     return env
+
+
+def env_for(api: FakeBotApi, port: int) -> dict[str, str]:
+    """The same, plus the fake Bot API and the webhook, for `python -m bot run --webhook`."""
+    return {**env_for_index(), "HOIDOAN_TELEGRAM_TOKEN": api.token, "HOIDOAN_TELEGRAM_API_URL": api.base_url,
+            "HOIDOAN_TELEGRAM_FILE_URL": api.file_url, "HOIDOAN_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+            "HOIDOAN_WEBHOOK_SECRET": "bench-secret", "HOIDOAN_WEBHOOK_LISTEN": "127.0.0.1",
+            "HOIDOAN_WEBHOOK_PORT": str(port), "HOIDOAN_QUESTIONS_PER_MINUTE": "1000"}
 
 
 def status_mb(pid: int, field: str) -> float:
@@ -141,12 +145,6 @@ async def serve(questions: list[str], users: int) -> list[list[object]]:
              f"{np.percentile(ms, 50):.0f}", f"{np.percentile(ms, 95):.0f}"]]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
@@ -154,7 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     need_eval()
     knowledge = prepare_knowledge()
-    index = subprocess.run([sys.executable, "-m", "bot", "index"], cwd=WORK, env=env_for_index(knowledge),
+    index = subprocess.run([sys.executable, "-m", "bot", "index"], cwd=WORK, env=env_for_index(),
                            capture_output=True, text=True, check=True)
     print(index.stdout.strip().splitlines()[0] if index.stdout.strip() else "")
     questions = [q.question for q in load_questions(EVAL / "alqac2022" / "questions.jsonl", False)]
@@ -172,14 +170,6 @@ def main() -> None:
     print(f"\n`hoidoan run --webhook` on the alqac2022 knowledge folder, {os.cpu_count()} CPU cores\n")
     print(table(["load", "ready s", "idle RSS MB", "startup peak MB", "serving peak MB", "answers/s",
                  "p50 ms", "p95 ms"], asyncio.run(serve(questions, args.users))))
-
-
-def env_for_index(knowledge: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOIDOAN_")}
-    env.update({"HOIDOAN_KNOWLEDGE_DIR": str(knowledge), "HOIDOAN_INDEX_DIR": str(WORK / "index"),
-                "HOIDOAN_CACHE_DIR": str(ROOT / ".cache"), "HOIDOAN_DATA_DIR": str(WORK / "data"),
-                "HOIDOAN_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)})
-    return env
 
 
 if __name__ == "__main__":

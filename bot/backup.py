@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -28,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, create_engine, delete, insert, select, text
 
+from bot.replication import file_sha256
 from bot.settings import Settings
 from bot.store import REPLICA_TABLES, Base, Store
 
@@ -37,14 +37,6 @@ MANIFEST = "manifest.json"
 
 class BackupError(Exception):
     """A snapshot that cannot be written or read (the message says why, in English)."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _json_value(value: Any) -> Any:
@@ -107,7 +99,7 @@ def backup(settings: Settings, target: Path) -> dict[str, Any]:
         copy = target / "knowledge" / relative
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, copy)
-        files.append({"path": relative.as_posix(), "bytes": path.stat().st_size, "sha256": _sha256(copy)})
+        files.append({"path": relative.as_posix(), "bytes": path.stat().st_size, "sha256": file_sha256(copy)})
     manifest = {"format": FORMAT, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "database": store.dialect, "tables": tables, "knowledge": files}
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -124,7 +116,7 @@ def verify(source: Path) -> dict[str, Any]:
         raise BackupError(f"backup format {manifest.get('format')} is not {FORMAT}")
     for item in manifest["knowledge"]:
         copy = source / "knowledge" / item["path"]
-        if not copy.is_file() or _sha256(copy) != item["sha256"]:
+        if not copy.is_file() or file_sha256(copy) != item["sha256"]:
             raise BackupError(f"knowledge file {item['path']} is missing or changed in the backup")
     for name, count in manifest["tables"].items():
         lines = (source / "database" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()

@@ -176,12 +176,16 @@ class Replication:
             self.store.put_index_parts(version, iter(lambda: archive.read(PART_BYTES), b""))
         self.store.prune_index_parts(keep=[*self.store.index_versions()[-KEEP_VERSIONS:], version])
 
+    def holds(self, version: str) -> bool:
+        """Whether ``index/<version>`` is complete in this copy (its manifest is written last)."""
+        return (self.index_dir / version / "manifest.json").is_file()
+
     def fetch_index(self, version: str) -> bool:
         """Make ``index/<version>`` exist locally, fetching it from the database; False if it
         is not stored there (a version recorded by a replica without shared files)."""
-        target = self.index_dir / version
-        if (target / "manifest.json").is_file():
+        if self.holds(version):
             return True
+        target = self.index_dir / version
         if _safe_relative(version) is None or len(PurePosixPath(version).parts) != 1:
             log.warning("Ignoring an index version with an unsafe name: %r", version)
             return False

@@ -63,7 +63,7 @@ def catch_up(engine: Engine, store: Store, replication: Replication | None) -> b
     True if the served version changed. Skips a turn while this process is building."""
     latest = store.latest_index_version()
     if replication is not None and (store.knowledge_seq() > replication.applied_seq or (
-            latest is not None and not (engine.settings.index_dir / latest / "manifest.json").is_file())):
+            latest is not None and not replication.holds(latest))):
         with engine.between_builds(wait=False) as free:
             if not free:
                 return False

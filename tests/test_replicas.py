@@ -80,6 +80,18 @@ async def start_replica(bot_settings: Settings, fake_api, tmp_path: Path, pg_url
     return proc, port
 
 
+async def stop_replicas(replicas: list) -> None:
+    """SIGTERM to those still running, then wait for each (killed after 60 s)."""
+    for proc, _ in replicas:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc, _ in replicas:
+        try:
+            await asyncio.wait_for(proc.communicate(), 60)
+        except TimeoutError:
+            proc.kill()
+
+
 async def test_three_replicas_share_questions_broadcast_and_index(bot_settings: Settings, fake_api, tmp_path: Path,
                                                                   pg_url: str) -> None:
     store = Store(pg_url)
@@ -167,14 +179,7 @@ async def test_three_replicas_share_questions_broadcast_and_index(bot_settings: 
             await fake_api.send_text(chats[u["id"]], u, "han dang ky ngay hoi thanh nien sang tao")
             assert "20/02/2027" in (await fake_api.reply_to(chats[u["id"]], k, timeout=60))["text"]
     finally:
-        for proc, _ in replicas:
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc, _ in replicas:
-            try:
-                await asyncio.wait_for(proc.communicate(), 60)
-            except TimeoutError:
-                proc.kill()
+        await stop_replicas(replicas)
         store.close()
     assert [proc.returncode for i, (proc, _) in enumerate(replicas) if i != victim] == [0, 0]
 
@@ -233,14 +238,7 @@ async def test_replicas_with_their_own_folders_share_documents_through_the_datab
         assert sorted(p.name for p in (tmp_path / "knowledge-2").iterdir()) == \
             sorted(p.name for p in (tmp_path / "knowledge-0").iterdir())
     finally:
-        for proc, _ in replicas:
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc, _ in replicas:
-            try:
-                await asyncio.wait_for(proc.communicate(), 60)
-            except TimeoutError:
-                proc.kill()
+        await stop_replicas(replicas)
     assert [proc.returncode for proc, _ in replicas] == [0, 0, 0]
 
 
