@@ -11,10 +11,14 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import messages
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 log = logging.getLogger("hoidoan")
 
@@ -37,15 +41,19 @@ def _progress_bar(total_label: str = "passages"):
     return update
 
 
-def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+def _shared_engine(settings: Settings) -> Engine:
+    """The engine through the database, like the bot's: running replicas switch to what it
+    publishes (and, with files in the database, fetch them)."""
     from bot.shared import replication_for, shared_engine
     from bot.store import Store
 
-    # Through the database, like the bot: a running bot switches to what this publishes.
     store = Store(settings.effective_database_url)
     store.migrate()
-    engine = shared_engine(settings, store, replication_for(settings, store))
-    result = engine.reindex(full=args.full, progress=_progress_bar())
+    return shared_engine(settings, store, replication_for(settings, store))
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    result = _shared_engine(settings).reindex(full=args.full, progress=_progress_bar())
     report = result.report
     if report.full_rebuild_reason:
         print(f"Full rebuild: {report.full_rebuild_reason}.")
@@ -227,14 +235,14 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     from bot.backup import BackupError, restore
-    from bot.engine import Engine
 
     try:
         manifest = restore(settings, args.dir)
     except BackupError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    result = Engine(settings).reindex()
+    # Records the restored folder and index for every replica (restore emptied their copies).
+    result = _shared_engine(settings).reindex()
     print(f"Restored {sum(manifest['tables'].values())} database rows and {len(manifest['knowledge'])} knowledge "
           f"files from {args.dir} (backup of {manifest['created']}); indexed {result.report.documents} documents")
     _print_problems(result)

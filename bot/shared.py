@@ -49,10 +49,13 @@ def shared_engine(settings: Settings, store: Store, replication: Replication | N
             yield
 
     def after_build(report: BuildReport | None) -> None:
-        new = report is not None and not report.unchanged
+        """Inside the build lock: share what this build changed and record its version. A
+        version the database holds no copy of is shared whether new or not: one built before
+        the database knew of it (the image's sample index) or after a restore emptied the copies."""
         if replication is not None:
-            replication.push(report.version if new and report is not None else None)
-        if new and report is not None:
+            unshared = report is not None and not store.index_part_count(report.version)
+            replication.push(report.version if unshared and report is not None else None)
+        if report is not None and store.latest_index_version() != report.version:
             store.record_index_version(report.version, report.documents, report.chunks, instance)
 
     return Engine(settings, embedder, build_guard=guard, after_build=after_build)

@@ -5,6 +5,7 @@ import pytest
 
 from bot.cli import main
 from bot.settings import Settings
+from bot.store import Store
 
 
 @pytest.fixture()
@@ -127,3 +128,22 @@ def test_backup_and_restore_commands(env: Settings, tmp_path: Path, capsys: pyte
     assert main(["restore", str(tmp_path / "snap")]) == 0
     assert "indexed 3 documents" in capsys.readouterr().out
     assert main(["restore", str(tmp_path)]) == 2  # not a backup
+
+
+def test_restore_on_postgresql_shares_the_folder_and_index_again(env: Settings, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Restore empties the replicas' copies in the database; its reindex records them again."""
+    from tests.test_backup import _pg_url
+
+    url = _pg_url()
+    monkeypatch.setenv("HOIDOAN_DATABASE_URL", url)
+    assert main(["index"]) == 0
+    assert main(["backup", str(tmp_path / "snap")]) == 0
+    assert main(["restore", str(tmp_path / "snap")]) == 0
+    store = Store(url)
+    try:
+        version = store.latest_index_version()
+        assert version is not None and store.index_part_count(version) > 0
+        assert {path for path, sha, _ in store.knowledge_listing() if sha} >= {"dieu-le-doan.md"}
+    finally:
+        store.close()

@@ -45,14 +45,7 @@ def prepare(settings: Settings, store: Store) -> Services:
     replication = replication_for(settings, store)
     engine = shared_engine(settings, store, replication)
     engine.library().recover()  # files an interrupted upload or removal left aside go back first
-    result = engine.reindex()
-    report = result.report
-    if store.latest_index_version() != report.version:
-        # A version built before the database knew of it (the image's sample index): share it.
-        with store.exclusive("reindex"):
-            if replication is not None and not store.index_part_count(report.version):
-                replication.push_index(report.version)
-            store.record_index_version(report.version, report.documents, report.chunks)
+    report = engine.reindex().report  # recorded and shared by the engine's after_build (bot/shared.py)
     log.info("Serving index %s: %d documents, %d passages (%d embedded now)",
              report.version, report.documents, report.chunks, report.embedded)
     return Services(settings, engine, store, replication=replication)
