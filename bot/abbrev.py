@@ -123,6 +123,16 @@ class Abbreviations:
                 found.append(expansion)
         return found
 
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """(abbreviation as folded in the text, its expansion) for each one present, so that a
+        passage spelling "công đoàn cơ sở" out counts as having "CĐCS" (and the other way round)."""
+        if self._regex is None:
+            return []
+        found: dict[str, str] = {}
+        for match in self._regex.finditer(fold(text)):
+            found.setdefault(match.group(0), self._folded[match.group(0)])
+        return list(found.items())
+
     def spell_out(self, text: str) -> str:
         """The text with each abbreviation replaced by its words, for the "understood as" line
         ("bch chi đoàn gồm mấy đồng chí" -> "Ban Chấp hành chi đoàn gồm mấy đồng chí")."""

@@ -97,12 +97,14 @@ class Answer:
 # answers "bao nhiêu", one with a date answers "khi nào".
 WANTS_NUMBER = re.compile(r"\b(?:bao nhieu|may)\b")
 WANTS_DATE = re.compile(r"\b(?:khi nao|bao gio|ngay nao|thoi gian nao|nam nao|thang nao|luc nao)\b")
-HAS_NUMBER = re.compile(r"\d|\b(?:hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
+HAS_NUMBER = re.compile(r"\d|\b(?:hai|ba|bon|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
 HAS_DATE = re.compile(r"\d{1,2}/\d{1,2}|\bngay \d|\bthang \d|\bnam \d{4}|\b(?:19|20)\d\d\b")
-KIND_BONUS = 1.5
+KIND_BONUS = 2.0
 ASKING_PENALTY = 0.2  # "**Đoàn viên công đoàn có quyền gì?**" restates the question, never answers it
 SHORT_WORDS = 5  # a shorter line is a name or a heading: it rarely answers by itself
 SHORT_PENALTY = 0.5
+NEWS_WORDS = 2  # an answer adds at least this many words the question does not have
+NO_NEWS_PENALTY = 0.3
 
 
 def _is_label(sentence: str) -> bool:
@@ -116,43 +118,79 @@ def _continues(previous: str, line: str) -> bool:
     return not previous.rstrip().endswith((".", ":", ";", "!", "?")) and line[:1].islower()
 
 
-def best_sentences(passage: str, query: Query, limit: int = 2,
-                   idf: Callable[[str], float] | None = None) -> str:
-    """The sentence (or two adjacent ones) that answers: most question words (weighted by
-    rarity when ``idf`` is given), the kind of answer asked for (a number, a date), never a
-    line that only restates the question, and never a fragment of a broken line.
+def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | None = None,
+                    within_passage: bool = True) -> tuple[list[str], list[float]]:
+    """The passage's sentences and how well each answers the question: question words
+    (weighted by rarity when ``idf`` is given; bigrams count double, so "đoàn viên" beats
+    a sentence that has "đoàn" and "viên" apart), the kind of answer asked for (a number,
+    a date), less for a line that only restates the question or is too short to answer.
 
-    Bigrams count double so "đoàn viên" beats a sentence that has "đoàn" and "viên" apart.
-    """
+    ``within_passage`` picks a sentence inside one passage: words of the passage's topic
+    count less, and so does a line with nothing but the question's words. Without it the
+    scores compare passages (:func:`evidence`)."""
     sentences = split_sentences(passage)
-    if not sentences:
-        return ""
     wanted = set(analyze(query.lexical_text))
-    if not wanted:
-        return sentences[0]
+    if not sentences or not wanted:
+        return sentences, [0.0] * len(sentences)
     weight = {t: (idf(t) if idf and "_" not in t else 1.0) for t in wanted}
     mean = sum(weight.values()) / len(weight)
+    weight = {t: 2.0 * mean if "_" in t else w for t, w in weight.items()}
     folded_question = fold(query.lexical_text)
+    question_words = set(folded_tokens(query.lexical_text))
     kind = HAS_NUMBER if WANTS_NUMBER.search(folded_question) else HAS_DATE if WANTS_DATE.search(
         folded_question) else None
+    # A line broken inside a sentence is scored with the rest of its sentence.
+    units: list[list[int]] = []
+    for i, line in enumerate(sentences):
+        if units and _continues(sentences[i - 1], line):
+            units[-1].append(i)
+        else:
+            units.append([i])
+    texts = ["\n".join(sentences[i] for i in unit) for unit in units]
+    terms = [set(analyze(t)) & wanted for t in texts]
+    # The passage's topic ("Đoàn Thanh niên Cộng sản Hồ Chí Minh") is in most of its
+    # sentences and tells none apart: a question word counts less the more sentences have it.
+    spread = {t: sum(t in found for found in terms) for t in wanted}
+    local = {t: math.log(1.0 + len(units) / spread[t]) / math.log(2.0) if spread[t] else 0.0 for t in wanted} \
+        if within_passage else dict.fromkeys(wanted, 1.0)
 
-    def score(text: str) -> float:
-        words = folded_tokens(text)  # cached: the same passages come back question after question
-        common = set(analyze(text)) & wanted
+    def score(text: str, common: set[str]) -> float:
         if not common:
             return 0.0
-        value = sum(2.0 * mean if "_" in t else weight[t] for t in common)
+        words = folded_tokens(text)  # cached: the same passages come back question after question
+        value = sum(weight[t] * local[t] for t in common)
         # Overlap per square root of length: a long sentence must not win by size alone.
         value /= max(len(words), 1) ** 0.5
         if text.rstrip(" *_").endswith("?"):
             value *= ASKING_PENALTY
         if len(words) < SHORT_WORDS:
             value *= SHORT_PENALTY
+        if within_passage and sum(w not in question_words for w in words) < NEWS_WORDS:
+            value *= NO_NEWS_PENALTY  # only the question's own words: a title, not an answer
         if kind is not None and kind.search(" ".join(words)):
             value *= KIND_BONUS
         return value
 
-    scores = [score(s) for s in sentences]
+    scores = [0.0] * len(sentences)
+    for unit, text, found in zip(units, texts, terms, strict=True):
+        for i in unit:
+            scores[i] = score(text, found)
+    return sentences, scores
+
+
+def evidence(passage: str, query: Query, idf: Callable[[str], float] | None = None) -> float:
+    """How well the passage's best sentence answers, comparable between passages: an answer
+    usually has the question's words together in one sentence, not spread over a page."""
+    return max(sentence_scores(passage, query, idf, within_passage=False)[1], default=0.0)
+
+
+def best_sentences(passage: str, query: Query, limit: int = 2,
+                   idf: Callable[[str], float] | None = None) -> str:
+    """The sentence (or two adjacent ones) that answers (:func:`sentence_scores`), never a
+    fragment of a broken line."""
+    sentences, scores = sentence_scores(passage, query, idf)
+    if not sentences:
+        return ""
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     if scores[best] == 0:
         return sentences[0]
@@ -185,6 +223,19 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
 
 
 SHOWN = 3  # results a member sees first (the layouts' SHOWN_FIRST)
+# Among the passages shown, the one whose best sentence holds the question's words
+# together comes first: fused score + this weight x its evidence relative to the best
+# one's (bench/bench_answers.py: 0.1-0.2 give the same order on the dev set).
+EVIDENCE_WEIGHT = 0.15
+
+
+def reranked(hits: list[Hit], query: Query, idf: Callable[[str], float]) -> list[Hit]:
+    """The shown passages ordered by retrieval score and sentence evidence together."""
+    shown = hits[:SHOWN]
+    found = [evidence(hit.chunk.text, query, idf) for hit in shown]
+    top = max(found, default=0.0) or 1.0
+    order = sorted(range(len(shown)), key=lambda i: -(shown[i].score + EVIDENCE_WEIGHT * found[i] / top))
+    return [shown[i] for i in order] + hits[SHOWN:]
 
 
 def _grouped(hits: list[Hit]) -> list[Hit]:
@@ -211,6 +262,7 @@ class Answerer:
         index = self.retriever.index
         query = self.retriever.parse(text, index)
         hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
+        hits = reranked(hits, query, index.lexical.idf)
         conf = confidence(hits[0].dense, hits[0].coverage, hits[0].specificity) if hits else 0.0
         if hits and hits[0].doc_id in self.retriever.named_documents(query, index):
             conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number

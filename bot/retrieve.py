@@ -49,6 +49,13 @@ LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )(?<!an )\b(?:bo\s+)?luat\s+"
 # 30/2020/NĐ-CP), so the question looks at each document's last passage first.
 SIGNER_QUERY = re.compile(r"\b(?:ai|nguoi nao)\s+(?:da\s+)?ky\b|\bnguoi\s+ky\b|\bky\s+boi\b")
 SIGNER_BOOST = 0.6
+# "CĐCS là gì?", "Thế nào là thanh niên tình nguyện?": a definition answers, and a
+# definition starts a line or a sentence with the subject followed by "là"
+# ("3. Công đoàn cơ sở là tổ chức ..."). Checked on the best passages only.
+DEFINITION_QUERY = re.compile(r"^(?:the nao (?:duoc goi )?la\s+(?P<lead>.+)|(?P<trail>.+?)\s+(?:la gi|nghia la gi))$")
+DEFINITION_WORDS = 8  # a longer subject is a question of its own, not a term
+DEFINITION_CANDIDATES = 30
+DEFINITION_BOOST = 0.3
 # An older version of a document (bot/versions.py) yields to the newer one: its passages are
 # still found when only it answers, and are then labelled as replaced.
 SUPERSEDED_PENALTY = 0.3
@@ -65,6 +72,18 @@ def number_key(number: str) -> str:
     return re.sub(r"\s+", "", fold(number))
 
 
+def with_aliases(tokens: set[str], aliases: Sequence[tuple[set[str], set[str]]]) -> set[str]:
+    """A passage's words, plus an abbreviation's when it spells the words out and the
+    words when it has the abbreviation ("công đoàn cơ sở" answers "CĐCS là gì?")."""
+    extra: set[str] = set()
+    for short, long in aliases:
+        if long <= tokens:
+            extra |= short
+        elif short <= tokens:
+            extra |= long
+    return tokens | extra
+
+
 @dataclass(frozen=True)
 class Query:
     """A question as typed, and the forms each search method gets."""
@@ -76,6 +95,9 @@ class Query:
     numbers: tuple[str, ...] = ()  # document numbers the question cites, as number_key()
     law_name: str | None = None  # folded name of the law the question names ("an ninh mang")
     signer: bool = False  # the question asks who signed ("do ai ký?")
+    # (abbreviation, expansion) pairs: either form in a passage counts as the other too
+    aliases: tuple[tuple[str, str], ...] = ()
+    defines: tuple[str, ...] = ()  # folded term(s) the question asks to define ("cong doan co so")
 
     @property
     def lexical_text(self) -> str:
@@ -139,7 +161,22 @@ class Retriever:
                      tuple(k for k in map(number_key, DOC_NUMBER.findall(text))
                            if any(c.isalpha() for c in k)),  # "28/4/2022" is a date, not a number
                      " ".join(law.group(1).split()) if law else None,
-                     bool(SIGNER_QUERY.search(folded)))
+                     bool(SIGNER_QUERY.search(folded)),
+                     tuple(self.abbreviations.pairs(text)),
+                     self._defined_terms(text))
+
+    def _defined_terms(self, text: str) -> tuple[str, ...]:
+        """The term a "X là gì?" question asks about, as typed and with abbreviations spelled out."""
+        match = DEFINITION_QUERY.match(" ".join(fold(text).strip(" ?.!").split()))
+        if not match:
+            return ()
+        subject = (match.group("lead") or match.group("trail")).strip()
+        if not subject or len(subject.split()) > DEFINITION_WORDS:
+            return ()
+        terms = {subject, " ".join(fold(self.abbreviations.spell_out(subject)).split())}
+        # "Thanh niên xung phong (TNXP)": the name without its abbreviation in brackets
+        terms |= {" ".join(re.sub(r"\([^)]*\)", " ", t).split()) for t in terms}
+        return tuple(sorted(t for t in terms if t))
 
     @staticmethod
     def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
@@ -176,6 +213,18 @@ class Retriever:
         head = " ".join(query.law_name.split()[:3])  # "an toan thong tin mang" -> "an toan thong"
         return not any(head in title for _, title, _, _ in self._document_names(index or self.index))
 
+    @staticmethod
+    def _defines(query: Query, index: KnowledgeIndex, fused: np.ndarray) -> np.ndarray:
+        """1.0 for each of the best passages that defines the question's term."""
+        subject = "|".join(re.escape(t) for t in query.defines)
+        definition = re.compile(rf"(?:^|\n|[.;:!?]\s)[\s\-\u2013\u2022*_#\"\u201c'(\d.)]*(?:{subject})\b"
+                                rf"[\s*_\"\u201d']*(?:\([^)\n]{{0,80}}\)[\s*_\"\u201d']*)?la\b(?!\s+gi\b)")
+        rows = np.zeros(len(fused), dtype=np.float64)
+        for row in np.argsort(-fused, kind="stable")[:DEFINITION_CANDIDATES]:
+            if definition.search(fold(index.chunks[int(row)].text)):
+                rows[row] = 1.0
+        return rows
+
     def score_passages(self, query: Query, method: str = "hybrid",
                        index: KnowledgeIndex | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(fused, lexical, dense) scores of every passage for the query."""
@@ -202,6 +251,8 @@ class Retriever:
         replaced = self.replaced_by(index)
         if replaced:
             fused = _nudge(fused, [c.doc_id in replaced for c in index.chunks], -SUPERSEDED_PENALTY)
+        if query.defines:
+            fused = _nudge(fused, self._defines(query, index, fused), DEFINITION_BOOST)
         named = self.named_documents(query, index)
         if named:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
             fused = _nudge(fused, [c.doc_id in named for c in index.chunks],
@@ -221,6 +272,7 @@ class Retriever:
         hits: list[Hit] = []
         taken: dict[str, int] = {}
         query_tokens = set(analyze(query.lexical_text, bigrams=False))
+        aliases = [(set(analyze(a, bigrams=False)), set(analyze(e, bigrams=False))) for a, e in query.aliases]
         # Rare words say what a question is about ("nông dân", "căn cước"); very short tokens
         # are mostly slang or typing shortcuts ("ko", "đc") and say nothing.
         weights = {t: index.lexical.idf(t) for t in query_tokens if len(t) > 2}
@@ -230,7 +282,7 @@ class Retriever:
             if taken.get(chunk.doc_id, 0) >= per_doc:
                 continue
             taken[chunk.doc_id] = taken.get(chunk.doc_id, 0) + 1
-            passage_tokens = set(analyze(chunk.index_text, bigrams=False))
+            passage_tokens = with_aliases(set(analyze(chunk.index_text, bigrams=False)), aliases)
             coverage = len(query_tokens & passage_tokens) / max(len(query_tokens), 1)
             specificity = (sum(w for t, w in weights.items() if t in passage_tokens) / total_weight
                            if total_weight else 1.0)

@@ -101,3 +101,33 @@ def test_shown_passages_of_one_document_are_kept_together() -> None:
 
     hits = [H("a", 1), H("b", 1), H("a", 2)]
     assert [(h.doc_id, h.n) for h in _grouped(hits)] == [("a", 1), ("a", 2), ("b", 1)]  # type: ignore[arg-type]
+
+
+def test_highlight_skips_the_topic_line_for_the_sentence_that_answers() -> None:
+    passage = ("**Đoàn Thanh niên Cộng sản Hồ Chí Minh**.\n"
+               "Đoàn Thanh niên Cộng sản Hồ Chí Minh có nhiều phong trào cho thanh niên.\n"
+               "Theo báo cáo năm 2017, Đoàn Thanh niên Cộng sản Hồ Chí Minh có khoảng 6,4 triệu đoàn viên.")
+    question = "Đoàn Thanh niên Cộng sản Hồ Chí Minh có bao nhiêu đoàn viên?"
+    query = Query(question, question, (), None)
+    assert "6,4 triệu đoàn viên" in best_sentences(passage, query)
+
+
+def test_the_passage_whose_sentence_answers_is_shown_first() -> None:
+    from bot.answer import evidence, reranked
+    from bot.retrieve import Hit
+
+    class Passage:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    def hit(text: str, score: float) -> Hit:
+        return Hit(None, Passage(text), 0, score, 0.9, 1.0)  # type: ignore[arg-type]
+
+    question = "Lễ trưởng thành Đoàn tổ chức vào dịp nào?"
+    query = Query(question, question, (), None)
+    scattered = hit("Lễ kỷ niệm được tổ chức long trọng. Đoàn viên tham dự đông đủ. Trưởng thành là mục tiêu.", 0.90)
+    answering = hit("Lễ trưởng thành Đoàn được tổ chức vào dịp 26/3 hằng năm.", 0.88)
+    assert evidence(answering.chunk.text, query) > evidence(scattered.chunk.text, query)
+    assert reranked([scattered, answering], query, lambda t: 1.0)[0] is answering
+    far_behind = hit(answering.chunk.text, 0.5)
+    assert reranked([scattered, far_behind], query, lambda t: 1.0)[0] is scattered

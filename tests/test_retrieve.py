@@ -64,3 +64,31 @@ def test_who_signed_looks_at_the_last_passage(settings: Settings, embedder: Embe
     assert query.signer
     hit = engine.retriever.search(query, k=1, per_doc=3)[0]
     assert "Nguyễn Văn An" in hit.chunk.text
+
+
+def test_a_definition_question_finds_the_definition(settings: Settings, embedder: Embedder) -> None:
+    (settings.knowledge_dir / "luat.txt").write_text(
+        "LUẬT MẪU VỀ CÔNG ĐOÀN\n"
+        "Điều 3. Thành lập công đoàn cơ sở\n"
+        "Người lao động thành lập công đoàn cơ sở theo hướng dẫn của công đoàn cấp trên. "
+        "Ban chấp hành công đoàn cơ sở do đại hội bầu.\n"
+        "Điều 4. Giải thích từ ngữ\n"
+        "1. Quyền công đoàn là quyền thành lập, gia nhập và hoạt động công đoàn.\n"
+        "2. Công đoàn cơ sở là tổ chức cơ sở của công đoàn, tập hợp đoàn viên trong một đơn vị.\n",
+        encoding="utf-8")
+    engine = engine_for(settings, embedder)
+    query = engine.retriever.parse("CĐCS là gì?")
+    assert "cong doan co so" in query.defines
+    assert engine.retriever.parse("Thế nào là công đoàn cơ sở?").defines == ("cong doan co so",)
+    assert engine.retriever.parse("Đoàn phí là bao nhiêu?").defines == ()
+    hit = engine.retriever.search(query, k=1, per_doc=3)[0]
+    assert hit.chunk.article == "4"
+
+
+def test_an_abbreviation_counts_as_the_words_it_stands_for() -> None:
+    from bot.retrieve import with_aliases
+
+    aliases = [({"cdcs"}, {"cong", "doan", "co", "so"})]
+    assert "cdcs" in with_aliases({"cong", "doan", "co", "so", "la"}, aliases)
+    assert {"cong", "doan", "co", "so"} <= with_aliases({"cdcs", "thu"}, aliases)
+    assert with_aliases({"cong", "doan"}, aliases) == {"cong", "doan"}
