@@ -4,9 +4,9 @@ In-scope questions: the shared sets' questions (as given and stripped) on their 
 corpora, and the member dev set (bench/data/member_questions.jsonl) on the union-domain
 corpus. Out-of-scope: bench/data/out_of_scope.txt (written for this project) asked
 against each corpus, and the dev set's union-adjacent out-of-scope questions ("Hội Nông
-dân có nhiệm vụ gì?") against the domain corpus. Features of the best passage: its cosine
-similarity with the question, the share of the question's syllables it contains, and
-that share weighted by IDF. A logistic model is
+dân có nhiệm vụ gì?") against the domain corpus. Features of the passage shown first (in
+the answerer's order): its cosine similarity with the question, the share of the
+question's syllables it contains, and that share weighted by IDF. A logistic model is
 fitted (plain gradient descent) and the table shows, per threshold, how many in-scope
 questions are answered correctly (gold in top 5 and not abstained), wrongly abstained,
 and how many out-of-scope questions are still answered.
@@ -23,9 +23,9 @@ import numpy as np
 from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
 
 from bot.abbrev import Abbreviations
-from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, CONF_SPECIFIC, confidence
+from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, CONF_SPECIFIC, confidence, reranked
 from bot.evaluate import EvalQuestion, load_questions
-from bot.retrieve import Retriever
+from bot.retrieve import Hit, Retriever
 
 OOS = Path(__file__).parent / "data" / "out_of_scope.txt"
 DEV = Path(__file__).parent / "data" / "member_questions.jsonl"
@@ -37,6 +37,12 @@ def dev_questions() -> tuple[list[EvalQuestion], list[str]]:
     inside = [EvalQuestion(r["qid"], r["question"], {r["doc_id"], *(a["doc_id"] for a in r.get("also", []))},
                            r["style"]) for r in rows if r["style"] not in ("follow_up", "out_of_scope")]
     return inside, [r["question"] for r in rows if r["style"] == "out_of_scope"]
+
+
+def first_shown(retriever: Retriever, question: str) -> list[Hit]:
+    """The passages in the order the answerer shows them (the confidence is the first one's)."""
+    query = retriever.parse(question)
+    return reranked(retriever.search(query, k=5, per_doc=3), query, retriever.index.lexical.idf)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 20000, lr: float = 0.5) -> np.ndarray:
@@ -69,13 +75,13 @@ def main() -> None:
                 counts = missing_law.setdefault(f"{name} ({'stripped' if strip else 'as given'})", [0, 0])
                 counts[0] += retriever.names_a_missing_law(retriever.parse(q.question))
                 counts[1] += 1
-                hits = retriever.search(q.question, k=5)
+                hits = first_shown(retriever, q.question)
                 feats.append([hits[0].dense, hits[0].coverage, hits[0].specificity])
                 labels.append(1)
                 correct.append(any(h.doc_id in q.gold for h in hits))
                 group.append(name)
         for question in oos + (dev_out if name == "domain" else []):
-            hits = retriever.search(question, k=5)
+            hits = first_shown(retriever, question)
             feats.append([hits[0].dense, hits[0].coverage, hits[0].specificity])
             labels.append(0)
             correct.append(False)

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.lexical import analyze
@@ -118,6 +119,40 @@ def _continues(previous: str, line: str) -> bool:
     return not previous.rstrip().endswith((".", ":", ";", "!", "?")) and line[:1].islower()
 
 
+@dataclass(frozen=True)
+class _Units:
+    """A passage cut for scoring: its lines, and the sentences they form (a line broken
+    inside a sentence goes with the rest of it), with each sentence's tokens and words."""
+
+    sentences: tuple[str, ...]
+    lines: tuple[tuple[int, ...], ...]  # indexes into ``sentences``, per sentence
+    tokens: tuple[frozenset[str], ...]  # folded syllables and bigrams
+    words: tuple[tuple[str, ...], ...]  # folded syllables in order
+    asks: tuple[bool, ...]  # ends with "?": restates a question
+
+
+@lru_cache(maxsize=2048)  # the same passages come back question after question
+def _units(passage: str) -> _Units:
+    sentences = split_sentences(passage)
+    groups: list[list[int]] = []
+    for i, line in enumerate(sentences):
+        if groups and _continues(sentences[i - 1], line):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    texts = ["\n".join(sentences[i] for i in group) for group in groups]
+    return _Units(tuple(sentences), tuple(tuple(g) for g in groups), tuple(frozenset(analyze(t)) for t in texts),
+                  tuple(tuple(folded_tokens(t)) for t in texts), tuple(t.rstrip(" *_").endswith("?") for t in texts))
+
+
+@lru_cache(maxsize=256)
+def _question(text: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[str] | None]:
+    """The question's tokens, its words, and the kind of answer it wants (a number, a date)."""
+    folded = fold(text)
+    kind = HAS_NUMBER if WANTS_NUMBER.search(folded) else HAS_DATE if WANTS_DATE.search(folded) else None
+    return frozenset(analyze(text)), frozenset(folded_tokens(text)), kind
+
+
 def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | None = None,
                     within_passage: bool = True) -> tuple[list[str], list[float]]:
     """The passage's sentences and how well each answers the question: question words
@@ -128,40 +163,31 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
     ``within_passage`` picks a sentence inside one passage: words of the passage's topic
     count less, and so does a line with nothing but the question's words. Without it the
     scores compare passages (:func:`evidence`)."""
-    sentences = split_sentences(passage)
-    wanted = set(analyze(query.lexical_text))
+    passage_units = _units(passage)
+    sentences = list(passage_units.sentences)
+    wanted, question_words, kind = _question(query.lexical_text)
     if not sentences or not wanted:
         return sentences, [0.0] * len(sentences)
     weight = {t: (idf(t) if idf and "_" not in t else 1.0) for t in wanted}
     mean = sum(weight.values()) / len(weight)
     weight = {t: 2.0 * mean if "_" in t else w for t, w in weight.items()}
-    folded_question = fold(query.lexical_text)
-    question_words = set(folded_tokens(query.lexical_text))
-    kind = HAS_NUMBER if WANTS_NUMBER.search(folded_question) else HAS_DATE if WANTS_DATE.search(
-        folded_question) else None
-    # A line broken inside a sentence is scored with the rest of its sentence.
-    units: list[list[int]] = []
-    for i, line in enumerate(sentences):
-        if units and _continues(sentences[i - 1], line):
-            units[-1].append(i)
-        else:
-            units.append([i])
-    texts = ["\n".join(sentences[i] for i in unit) for unit in units]
-    terms = [set(analyze(t)) & wanted for t in texts]
+    terms = [tokens & wanted for tokens in passage_units.tokens]
     # The passage's topic ("Đoàn Thanh niên Cộng sản Hồ Chí Minh") is in most of its
     # sentences and tells none apart: a question word counts less the more sentences have it.
+    n = len(passage_units.lines)
     spread = {t: sum(t in found for found in terms) for t in wanted}
-    local = {t: math.log(1.0 + len(units) / spread[t]) / math.log(2.0) if spread[t] else 0.0 for t in wanted} \
+    local = {t: math.log(1.0 + n / spread[t]) / math.log(2.0) if spread[t] else 0.0 for t in wanted} \
         if within_passage else dict.fromkeys(wanted, 1.0)
 
-    def score(text: str, common: set[str]) -> float:
+    scores = [0.0] * len(sentences)
+    for u, common in enumerate(terms):
         if not common:
-            return 0.0
-        words = folded_tokens(text)  # cached: the same passages come back question after question
+            continue
+        words = passage_units.words[u]
         value = sum(weight[t] * local[t] for t in common)
         # Overlap per square root of length: a long sentence must not win by size alone.
         value /= max(len(words), 1) ** 0.5
-        if text.rstrip(" *_").endswith("?"):
+        if passage_units.asks[u]:
             value *= ASKING_PENALTY
         if len(words) < SHORT_WORDS:
             value *= SHORT_PENALTY
@@ -169,12 +195,8 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
             value *= NO_NEWS_PENALTY  # only the question's own words: a title, not an answer
         if kind is not None and kind.search(" ".join(words)):
             value *= KIND_BONUS
-        return value
-
-    scores = [0.0] * len(sentences)
-    for unit, text, found in zip(units, texts, terms, strict=True):
-        for i in unit:
-            scores[i] = score(text, found)
+        for i in passage_units.lines[u]:
+            scores[i] = value
     return sentences, scores
 
 
