@@ -23,7 +23,7 @@ import numpy as np
 from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
 
 from bot.abbrev import Abbreviations
-from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, CONF_SPECIFIC, confidence, reranked
+from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, CONF_SPECIFIC, Answerer, confidence
 from bot.evaluate import EvalQuestion, load_questions
 from bot.retrieve import Hit, Retriever
 
@@ -41,8 +41,7 @@ def dev_questions() -> tuple[list[EvalQuestion], list[str]]:
 
 def first_shown(retriever: Retriever, question: str) -> list[Hit]:
     """The passages in the order the answerer shows them (the confidence is the first one's)."""
-    query = retriever.parse(question)
-    return reranked(retriever.search(query, k=5, per_doc=3), query, retriever.index.lexical.idf)
+    return Answerer(retriever).shown(retriever.parse(question), retriever.index)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 20000, lr: float = 0.5) -> np.ndarray:

@@ -112,12 +112,9 @@ class Abbreviations:
 
     def find(self, text: str) -> list[str]:
         """Expansions of the abbreviations present in the text, in order, unique."""
-        if self._regex is None:
-            return []
         folded = fold(text)
         found: list[str] = []
-        for match in self._regex.finditer(folded):
-            expansion = self._folded[match.group(0)]
+        for _, expansion in self.pairs(text):
             # Skip when the text already spells the words out.
             if expansion not in found and fold(expansion) not in folded:
                 found.append(expansion)

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from bot.index import KnowledgeIndex
 from bot.lexical import analyze
 from bot.retrieve import Hit, Query, Retriever
 from bot.text import fold, folded_tokens, split_sentences, word_count
@@ -232,12 +233,9 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
             extra = max(neighbours, key=lambda i: scores[i])
             if scores[extra] >= 0.75 * scores[best]:
                 chosen.append(extra)
-    first, last = min(chosen), max(chosen)
-    # A line broken inside a sentence is shown whole.
-    while first > 0 and _continues(sentences[first - 1], sentences[first]):
-        first -= 1
-    while last + 1 < len(sentences) and _continues(sentences[last], sentences[last + 1]):
-        last += 1
+    # A line broken inside a sentence is shown whole: from its sentence's first line to the last.
+    sentence_of = {i: lines for lines in _units(passage).lines for i in lines}
+    first, last = sentence_of[min(chosen)][0], sentence_of[max(chosen)][-1]
     # Return the exact span of the passage, so layouts can find and mark it.
     start = passage.find(sentences[first])
     end = passage.find(sentences[last], max(start, 0)) + len(sentences[last])
@@ -276,6 +274,11 @@ class Answerer:
         self.top_k = top_k
         self.per_doc = per_doc
 
+    def shown(self, query: Query, index: KnowledgeIndex, k: int | None = None) -> list[Hit]:
+        """The passages in the order a member sees them; the confidence is the first one's."""
+        hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
+        return reranked(hits, query, index.lexical.idf)
+
     def ask(self, question: str, k: int | None = None) -> Answer:
         started = time.perf_counter()
         text = question.strip()
@@ -283,8 +286,7 @@ class Answerer:
             return Answer(question, [], 0.0, True, seconds=time.perf_counter() - started)
         index = self.retriever.index
         query = self.retriever.parse(text, index)
-        hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc)
-        hits = reranked(hits, query, index.lexical.idf)
+        hits = self.shown(query, index, k)
         conf = confidence(hits[0].dense, hits[0].coverage, hits[0].specificity) if hits else 0.0
         if hits and hits[0].doc_id in self.retriever.named_documents(query, index):
             conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number

@@ -107,8 +107,8 @@ def _aspect_at(folded: list[str], start: int) -> int:
                 and start + n <= len(folded)), default=0)
 
 
-def _swap_aspect(new: list[str], old: list[str]) -> str | None:
-    fnew, fold_old = [fold(w) for w in new], [fold(w) for w in old]
+def _swap_aspect(new: list[str], old: list[str], fnew: list[str], fold_old: list[str]) -> str | None:
+    """``new`` put in place of the aspect ``old`` asks about (``fnew``/``fold_old``: folded)."""
     if _aspect_at(fnew, 0) != len(new):
         return None  # the follow-up is not (only) an aspect
     for j in range(len(old)):
@@ -150,7 +150,7 @@ def _rewrite(topic: str, previous: str) -> str | None:
     if not new or not old:
         return None
     fnew, fold_old = [fold(w) for w in new], [fold(w) for w in old]
-    swapped = _swap_aspect(new, old)
+    swapped = _swap_aspect(new, old, fnew, fold_old)
     if swapped is not None:
         return swapped
     if QUESTION_WORDS.search(" ".join(fnew)):
