@@ -5,6 +5,11 @@ the other way round). We keep the question as typed and append the expansions, s
 neither form is lost. Admins extend the table with ``knowledge/abbreviations.tsv``
 (one ``ABBR<TAB>expansion`` or ``ABBR = expansion`` per line, ``#`` for comments).
 
+Members also use everyday words where documents use formal ones ("giấy tờ" for "hồ sơ",
+"bây giờ" for "hiện nay"). Those synonyms work like abbreviations (appended to the
+question, either form in a passage counts as the other) but are never substituted in
+the "understood as" line; ``knowledge/synonyms.tsv`` extends them in the same format.
+
 Example::
 
     >>> Abbreviations().expand("dvtn can dieu kien gi")
@@ -22,6 +27,7 @@ from bot.text import fold
 log = logging.getLogger(__name__)
 
 ABBREVIATIONS_FILE = "abbreviations.tsv"
+SYNONYMS_FILE = "synonyms.tsv"
 
 DEFAULT_TABLE: dict[str, str] = {
     "TNCS HCM": "Thanh niên Cộng sản Hồ Chí Minh",
@@ -71,23 +77,49 @@ DEFAULT_TABLE: dict[str, str] = {
     "TN": "thanh niên",
 }
 
+# A member's word -> the word union documents and laws use for it. Only pairs that mean the
+# same in any question; a word with several formal readings ("nghỉ việc") is left out, and so
+# are question words ("ở đâu" -> "địa điểm"): they found table headers, not answers (bench_answers).
+DEFAULT_SYNONYMS: dict[str, str] = {
+    "giấy tờ": "hồ sơ",
+    "bây giờ": "hiện nay",
+    "hiện giờ": "hiện nay",
+    "hiện tại": "hiện nay",
+    "kích thước": "chiều dài chiều rộng",
+    "kích cỡ": "chiều dài chiều rộng",
+    "vào đoàn": "kết nạp",
+    "vô đoàn": "kết nạp",
+    "công ty": "doanh nghiệp",
+    "sếp": "người sử dụng lao động",
+    "nghỉ đẻ": "nghỉ thai sản",
+    "bỏ phiếu": "biểu quyết",
+    "được nhận": "được hưởng",
+}
+
+
+def _matcher(table: dict[str, str]) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    """Folded key -> expansion, and one regex over the keys, longest first ("TNCS HCM" before
+    "TNCS"), matched as whole words of folded text."""
+    keys = sorted(table, key=len, reverse=True)
+    pattern = "|".join(re.escape(fold(k)) for k in keys)
+    return {fold(k): table[k] for k in keys}, (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if keys else None)
+
 
 class Abbreviations:
     """A table of abbreviations matched case- and diacritic-insensitively."""
 
-    def __init__(self, table: dict[str, str] | None = None) -> None:
+    def __init__(self, table: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
         self.table: dict[str, str] = dict(DEFAULT_TABLE if table is None else table)
+        self.synonyms: dict[str, str] = dict(DEFAULT_SYNONYMS if synonyms is None else synonyms)
         self._compile()
 
     def _compile(self) -> None:
-        # Longest first, so "TNCS HCM" wins over "TNCS".
-        keys = sorted(self.table, key=len, reverse=True)
-        self._folded = {fold(k): self.table[k] for k in keys}
-        pattern = "|".join(re.escape(fold(k)) for k in keys)
-        self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if keys else None
+        self._folded, self._regex = _matcher(self.table)
+        self._all_folded, self._all_regex = _matcher({**self.synonyms, **self.table})
 
-    def load_file(self, path: Path) -> int:
-        """Add entries from an admin's file; returns how many were read."""
+    def load_file(self, path: Path, synonyms: bool = False) -> int:
+        """Add entries from an admin's file (to the synonyms when asked); returns how many were read."""
+        target = self.synonyms if synonyms else self.table
         added = 0
         for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = raw.split("#", 1)[0].strip()
@@ -97,7 +129,7 @@ class Abbreviations:
             if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
                 log.warning("%s:%d: expected 'ABBR<TAB>expansion', skipped", path, number)
                 continue
-            self.table[parts[0].strip()] = parts[1].strip()
+            target[parts[0].strip()] = parts[1].strip()
             added += 1
         self._compile()
         return added
@@ -105,29 +137,33 @@ class Abbreviations:
     @classmethod
     def for_knowledge_dir(cls, knowledge_dir: Path) -> Abbreviations:
         table = cls()
-        extra = knowledge_dir / ABBREVIATIONS_FILE
-        if extra.is_file():
-            table.load_file(extra)
+        for name, synonyms in ((ABBREVIATIONS_FILE, False), (SYNONYMS_FILE, True)):
+            extra = knowledge_dir / name
+            if extra.is_file():
+                table.load_file(extra, synonyms)
         return table
 
     def find(self, text: str) -> list[str]:
-        """Expansions of the abbreviations present in the text, in order, unique."""
-        folded = fold(text)
+        """Expansions of the abbreviations and synonyms present in the text, in order, unique."""
         found: list[str] = []
-        for _, expansion in self.pairs(text):
-            # Skip when the text already spells the words out.
-            if expansion not in found and fold(expansion) not in folded:
+        for _, expansion in self.pairs(text):  # those the text does not spell out already
+            if expansion not in found:
                 found.append(expansion)
         return found
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """(abbreviation as folded in the text, its expansion) for each one present, so that a
-        passage spelling "công đoàn cơ sở" out counts as having "CĐCS" (and the other way round)."""
-        if self._regex is None:
+        passage spelling "công đoàn cơ sở" out counts as having "CĐCS" (and the other way round);
+        synonyms likewise ("hồ sơ" for "giấy tờ"). A question that has both forms already
+        speaks the documents' words: nothing to pair."""
+        if self._all_regex is None:
             return []
+        folded = fold(text)
         found: dict[str, str] = {}
-        for match in self._regex.finditer(fold(text)):
-            found.setdefault(match.group(0), self._folded[match.group(0)])
+        for match in self._all_regex.finditer(folded):
+            expansion = self._all_folded[match.group(0)]
+            if fold(expansion) not in folded:
+                found.setdefault(match.group(0), expansion)
         return list(found.items())
 
     def spell_out(self, text: str) -> str:

@@ -38,7 +38,8 @@ __all__ = ["KINDS", "SUPPORTED_SUFFIXES", "Document", "IngestError", "clean_text
 KINDS = ("article", "resolution", "charter", "announcement", "faq", "law", "guide", "plan", "decision",
          "directive", "report", "letter", "regulation", "minutes", "contract")
 READER_VERSION = 5  # bump when reading changes, so cached reads are redone
-KNOWLEDGE_OWN_FILES = {"readme.md", "abbreviations.tsv", "versions.tsv"}  # the folder's own files, not documents
+# the folder's own files, not documents
+KNOWLEDGE_OWN_FILES = {"readme.md", "abbreviations.tsv", "synonyms.tsv", "versions.tsv"}
 
 
 class IngestError(Exception):

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from bot.abbrev import ABBREVIATIONS_FILE, Abbreviations
+from bot.abbrev import ABBREVIATIONS_FILE, SYNONYMS_FILE, Abbreviations
 
 
 def test_expands_with_and_without_diacritics() -> None:
@@ -28,3 +28,22 @@ def test_admin_file_extends_table(tmp_path: Path) -> None:
     table = Abbreviations.for_knowledge_dir(tmp_path)
     assert table.find("CLB tình nguyện") == ["câu lạc bộ"]
     assert table.find("mttq") == ["Mặt trận Tổ quốc"]
+
+
+def test_a_members_word_brings_the_documents_word_but_is_not_shown_replaced() -> None:
+    table = Abbreviations()
+    assert table.find("Mỗi đoàn viên phải có những giấy tờ gì?") == ["hồ sơ"]
+    assert table.find("bi thu bay gio la ai") == ["hiện nay"]
+    assert ("giay to", "hồ sơ") in table.pairs("giấy tờ gì")
+    # a question that already has the documents' word is left as it is
+    assert table.pairs("hồ sơ kết nạp gồm những giấy tờ gì") == []
+    # the "understood as" line spells out abbreviations only: the member's own words stay
+    assert table.spell_out("BCH cần giấy tờ gì") == "Ban Chấp hành cần giấy tờ gì"
+
+
+def test_admin_file_extends_synonyms(tmp_path: Path) -> None:
+    (tmp_path / SYNONYMS_FILE).write_text("lên chức\tbổ nhiệm\n", encoding="utf-8")
+    table = Abbreviations.for_knowledge_dir(tmp_path)
+    assert table.find("bao giờ được lên chức") == ["bổ nhiệm"]
+    assert table.spell_out("bao giờ được lên chức") == "bao giờ được lên chức"
+    assert Abbreviations(synonyms={}).find("giấy tờ gì") == []
