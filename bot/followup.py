@@ -101,6 +101,20 @@ ASPECTS = frozenset({"quyen", "quyen han", "quyen loi", "nhiem vu", "nghia vu", 
                      "co cau", "thanh phan", "so luong", "hinh thuc", "doi tuong"})
 
 
+# Bodies and offices of an organisation, folded. A question's subject is often one of them
+# followed by whose it is ("Ủy ban Kiểm tra | Trung ương Đoàn khóa XI"); a follow-up naming
+# only another body ("còn ban thường vụ?") asks about the same organisation's.
+OFFICES = frozenset({"ban chap hanh", "ban thuong vu", "ban bi thu", "uy ban kiem tra", "ban kiem tra",
+                     "bi thu", "pho bi thu", "bi thu thuong truc", "bi thu thu nhat", "chu tich", "pho chu tich",
+                     "chu nhiem", "pho chu nhiem", "uy vien", "dai hoi", "hoi nghi", "doan vien", "can bo",
+                     "hoi vien", "to truong"})
+
+
+def _office_at_start(folded: list[str]) -> int:
+    """Length of the longest office phrase the words start with (0 if none)."""
+    return max((n for n in (4, 3, 2) if " ".join(folded[:n]) in OFFICES and n <= len(folded)), default=0)
+
+
 def _aspect_at(folded: list[str], start: int) -> int:
     """Length of the longest aspect phrase at ``start`` (0 if none)."""
     return max((n for n in (2, 1) if " ".join(folded[start:start + n]) in ASPECTS
@@ -178,10 +192,15 @@ def _rewrite(topic: str, previous: str) -> str | None:
         after = len(new) - i - length
         start, stop = (0 if i else j), min(j + length + after, len(old))
         return " ".join([*old[:start], *new, *old[stop:]])
-    # Nothing shared: the new subject replaces the previous question's subject.
+    # Nothing shared: the new subject replaces the previous question's subject; an office
+    # replaces the previous office and keeps whose it was ("ban thường vụ" after "Ủy ban
+    # Kiểm tra Trung ương Đoàn khóa XI gồm ..." -> "ban thường vụ Trung ương Đoàn khóa XI gồm ...").
     end = _subject_end(old)
     if not end:
         return None
+    office = _office_at_start(fold_old[:end])
+    if office and office < end and _office_at_start(fnew) == len(new):
+        return " ".join([*new, *old[office:]])
     return " ".join([*new, *old[end:]])
 
 

@@ -33,6 +33,10 @@ def test_short_and_combined() -> None:
         "phó chủ nhiệm ủy ban kiểm tra do ai bầu?"
     assert combine("ở doanh nghiệp nhà nước", "Đoàn viên ở đơn vị sự nghiệp đóng bao nhiêu?") == \
         "Đoàn viên ở doanh nghiệp nhà nước đóng bao nhiêu?"
+    # Another office of the same organisation keeps whose it is; a subject of its own does not.
+    assert combine("ban thường vụ", "Ủy ban Kiểm tra Trung ương Đoàn khóa XI gồm bao nhiêu đồng chí?") == \
+        "ban thường vụ Trung ương Đoàn khóa XI gồm bao nhiêu đồng chí?"
+    assert combine("cán bộ công đoàn", "Đoàn viên có quyền gì?") == "cán bộ công đoàn có quyền gì?"
     # Its own question: the previous subject is carried over; nothing lines up: both, side by side.
     assert combine("ban chấp hành họp mấy lần", "Đại hội công đoàn tổ chức mấy năm một lần?") == \
         "ban chấp hành họp mấy lần (Đại hội công đoàn)?"
