@@ -106,7 +106,7 @@ def _matcher(table: dict[str, str]) -> tuple[dict[str, str], re.Pattern[str] | N
 
 
 class Abbreviations:
-    """A table of abbreviations matched case- and diacritic-insensitively."""
+    """Abbreviations and members' synonyms, matched case- and diacritic-insensitively as whole words."""
 
     def __init__(self, table: dict[str, str] | None = None, synonyms: dict[str, str] | None = None) -> None:
         self.table: dict[str, str] = dict(DEFAULT_TABLE if table is None else table)

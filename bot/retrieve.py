@@ -95,7 +95,7 @@ class Query:
     numbers: tuple[str, ...] = ()  # document numbers the question cites, as number_key()
     law_name: str | None = None  # folded name of the law the question names ("an ninh mang")
     signer: bool = False  # the question asks who signed ("do ai ký?")
-    # (abbreviation, expansion) pairs: either form in a passage counts as the other too
+    # (abbreviation or member's word, expansion) pairs: either form in a passage counts as the other too
     aliases: tuple[tuple[str, str], ...] = ()
     defines: tuple[str, ...] = ()  # folded term(s) the question asks to define ("cong doan co so")
 
