@@ -72,6 +72,15 @@ def number_key(number: str) -> str:
     return re.sub(r"\s+", "", fold(number))
 
 
+def without_cited_numbers(text: str) -> str:
+    """The text without the document numbers it cites: once a number has found its document,
+    it tells that document's passages and sentences apart no more ("QĐ 115/2004/QĐ-TTg có
+    hiệu lực từ khi nào?" is answered by "Quyết định này có hiệu lực ...", not by the header
+    that repeats the number). Dates ("28/4/2022") stay."""
+    return DOC_NUMBER.sub(lambda m: m.group(0) if not any(c.isalpha() for c in number_key(m.group(0))) else " ",
+                          text)
+
+
 def with_aliases(tokens: set[str], aliases: Sequence[tuple[set[str], set[str]]]) -> set[str]:
     """A passage's words, plus an abbreviation's when it spells the words out and the
     words when it has the abbreviation ("công đoàn cơ sở" answers "CĐCS là gì?")."""
@@ -244,6 +253,14 @@ class Retriever:
             fused = fuse(lexical, dense, self.fusion, self.dense_weight)
         if not n:
             return fused, lexical, dense
+        named = self.named_documents(query, index)
+        named_rows = np.array([c.doc_id in named for c in index.chunks]) if named else None
+        if named_rows is not None and query.numbers and method == "hybrid":
+            # The cited number found its document; inside it, the rest of the question picks
+            # the passage (not the header that repeats the number).
+            within = fuse(index.lexical.scores(without_cited_numbers(query.lexical_text)), dense,
+                          self.fusion, self.dense_weight)
+            fused = np.where(named_rows, within, fused)
         if query.article:
             fused = _nudge(fused, [c.article == query.article for c in index.chunks], ARTICLE_BOOST)
         if query.signer:
@@ -253,10 +270,8 @@ class Retriever:
             fused = _nudge(fused, [c.doc_id in replaced for c in index.chunks], -SUPERSEDED_PENALTY)
         if query.defines:
             fused = _nudge(fused, self._defines(query, index, fused), DEFINITION_BOOST)
-        named = self.named_documents(query, index)
-        if named:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
-            fused = _nudge(fused, [c.doc_id in named for c in index.chunks],
-                           NUMBER_BOOST if query.numbers else LAW_BOOST)
+        if named_rows is not None:  # "QĐ 991/QĐ-UBND ...", "Luật Thanh niên ...": that document's passages first
+            fused = _nudge(fused, named_rows, NUMBER_BOOST if query.numbers else LAW_BOOST)
         return fused, lexical, dense
 
     def search(self, question: str | Query, k: int = 5, method: str = "hybrid",

@@ -92,3 +92,21 @@ def test_an_abbreviation_counts_as_the_words_it_stands_for() -> None:
     assert "cdcs" in with_aliases({"cong", "doan", "co", "so", "la"}, aliases)
     assert {"cong", "doan", "co", "so"} <= with_aliases({"cdcs", "thu"}, aliases)
     assert with_aliases({"cong", "doan"}, aliases) == {"cong", "doan"}
+
+
+def test_a_cited_number_finds_the_document_and_the_question_finds_the_passage(
+        settings: Settings, embedder: Embedder) -> None:
+    (settings.knowledge_dir / "qd146.txt").write_text(
+        "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/2024/QĐ-ĐTN\n"
+        "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/2024/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
+        "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
+        "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n"
+        "Điều 3. Các ban, đơn vị trực thuộc Tỉnh đoàn chịu trách nhiệm thi hành Quyết định này.\n",
+        encoding="utf-8")
+    engine = engine_for(settings, embedder)
+    query = engine.retriever.parse("QĐ 146/2024/QĐ-ĐTN có hiệu lực từ khi nào?")
+    assert query.numbers == ("146/2024/qd-dtn",)
+    # the header repeats the number; the article that answers comes first all the same
+    hits = engine.retriever.search(query, k=2, per_doc=3)
+    assert hits[0].chunk.article == "2" and hits[1].chunk.article == ""
