@@ -107,12 +107,24 @@ SHORT_WORDS = 5  # a shorter line is a name or a heading: it rarely answers by i
 SHORT_PENALTY = 0.5
 NEWS_WORDS = 2  # an answer adds at least this many words the question does not have
 NO_NEWS_PENALTY = 0.3
+# A question wanting a number or a date is not answered by a title line without one
+# (bench_answers: 0.3-0.7 give the same; applied to every question it loses a real document's).
+HEADING_WORDS = 10
+HEADING_PENALTY = 0.5
 
 
 def _is_label(sentence: str) -> bool:
     """A heading or a label whose answer follows it ("2. Hình thức kỷ luật:", "Trụ sở")."""
     text = sentence.strip(" *#_")
     return text.endswith(":") or (len(text.split()) <= 8 and not text.endswith((".", "!", ";", "?", ")")))
+
+
+def _is_heading(line: str) -> bool:
+    """A title line ("Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII"): short, no end mark, not a
+    table row or list item (those answer: "| Bí thư thứ nhất | Bùi Quang Huy |", "- Nền đỏ")."""
+    text = line.strip(" *#_")
+    return (len(text.split()) <= HEADING_WORDS and not text.endswith((".", "!", ";", "?", ")", ":"))
+            and not text.startswith(("|", "-", "+", "•", "–")))
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -198,6 +210,8 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
             value *= NO_NEWS_PENALTY  # only the question's own words: a title, not an answer
         if kind is not None and kind.search(" ".join(words)):
             value *= KIND_BONUS
+        elif kind is not None and within_passage and _is_heading(sentences[passage_units.lines[u][0]]):
+            value *= HEADING_PENALTY  # a title naming the subject does not say when or how many
         for i in passage_units.lines[u]:
             scores[i] = value
     return sentences, scores

@@ -131,3 +131,16 @@ def test_the_passage_whose_sentence_answers_is_shown_first() -> None:
     assert reranked([scattered, answering], query, lambda t: 1.0)[0] is answering
     far_behind = hit(answering.chunk.text, 0.5)
     assert reranked([scattered, far_behind], query, lambda t: 1.0)[0] is scattered
+
+
+def test_a_title_line_does_not_answer_when_or_how_many() -> None:
+    passage = ("Nghị quyết Đại hội Đoàn toàn quốc lần thứ XII\n"
+               "Đại hội đại biểu toàn quốc Đoàn Thanh niên Cộng sản Hồ Chí Minh lần thứ XII, nhiệm kỳ "
+               "2022 - 2027 đã chính thức diễn ra từ ngày 14 đến ngày 16 tháng 12 năm 2022 tại Hà Nội, "
+               "với sự tham dự của các đại biểu đại diện cho đoàn viên thanh niên cả nước.")
+    question = "Đại hội Đoàn toàn quốc lần thứ XII diễn ra vào thời gian nào?"
+    query = Query(question, question, (), None)
+    assert "từ ngày 14 đến ngày 16 tháng 12" in best_sentences(passage, query)
+    # a question that wants no date or number may still be answered by a title ("what is it called")
+    named = "Nghị quyết của Đại hội Đoàn toàn quốc lần thứ XII tên là gì?"
+    assert best_sentences(passage, Query(named, named, (), None)).startswith("Nghị quyết Đại hội")
