@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.index import KnowledgeIndex
 from bot.lexical import analyze
-from bot.retrieve import Hit, Query, Retriever, without_cited_numbers
+from bot.retrieve import Hit, Query, Retriever, without_citations
 from bot.text import fold, folded_tokens, split_sentences, word_count
 
 # Confidence model: a logistic combination of the best passage's cosine similarity
@@ -161,8 +161,9 @@ def _units(passage: str) -> _Units:
 @lru_cache(maxsize=256)
 def _question(text: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[str] | None]:
     """The question's tokens, its words, and the kind of answer it wants (a number, a date);
-    a document number it cites counts for none of them (it chose the document already)."""
-    text = without_cited_numbers(text)
+    a document number or a law's name it cites counts for none of them (it chose the document
+    already)."""
+    text = without_citations(text)
     folded = fold(text)
     kind = HAS_NUMBER if WANTS_NUMBER.search(folded) else HAS_DATE if WANTS_DATE.search(folded) else None
     return frozenset(analyze(text)), frozenset(folded_tokens(text)), kind

@@ -45,6 +45,7 @@ LAW_NAME = re.compile(r"(?<!phap )(?<!ky )(?<!dieu )(?<!an )\b(?:bo\s+)?luat\s+"
                       r"((?:(?!co\b|quy\b|ve\b|la\b|thi\b|duoc\b|nam\b|ra\b"
                       r"|hieu\b|so\b|cua\b|nao\b|gi\b|nhu\b|khi\b|dinh\b|moi\b|nay\b|hien\b|ban\b|sua\b"
                       r"|doi\b|voi\b|ma\b|theo\b|tai\b|trong\b|cho\b|va\s+cac\b)[a-z]+\s*){2,8})")
+LAW_YEAR = re.compile(r"\s*(?:nam\s+)?(?:19|20)\d\d\b")
 # "QĐ 991 do ai ký?": administrative documents end with the signer's block (Nghị định
 # 30/2020/NĐ-CP), so the question looks at each document's last passage first.
 SIGNER_QUERY = re.compile(r"\b(?:ai|nguoi nao)\s+(?:da\s+)?ky\b|\bnguoi\s+ky\b|\bky\s+boi\b")
@@ -79,6 +80,20 @@ def without_cited_numbers(text: str) -> str:
     that repeats the number). Dates ("28/4/2022") stay."""
     return DOC_NUMBER.sub(lambda m: m.group(0) if not any(c.isalpha() for c in number_key(m.group(0))) else " ",
                           text)
+
+
+def without_citations(text: str) -> str:
+    """The text without the document numbers and the law's name it cites: what picks the
+    sentence that answers inside the cited document ("Luật khoa học và công nghệ 2013 có hiệu
+    lực từ ngày nào?" -> "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2014", not the
+    sentence that repeats the law's name)."""
+    text = without_cited_numbers(text)
+    folded = fold(text)
+    law = LAW_NAME.search(folded) if len(folded) == len(text) else None
+    if not law:
+        return text
+    year = LAW_YEAR.match(folded, law.end(1))  # "Luật Công đoàn 2012", "... năm 2012"
+    return f"{text[:law.start(1)]} {text[year.end() if year else law.end(1):]}"
 
 
 def with_aliases(tokens: set[str], aliases: Sequence[tuple[set[str], set[str]]]) -> set[str]:

@@ -144,3 +144,11 @@ def test_a_title_line_does_not_answer_when_or_how_many() -> None:
     # a question that wants no date or number may still be answered by a title ("what is it called")
     named = "Nghị quyết của Đại hội Đoàn toàn quốc lần thứ XII tên là gì?"
     assert best_sentences(passage, Query(named, named, (), None)).startswith("Nghị quyết Đại hội")
+
+
+def test_the_law_a_question_names_does_not_pick_the_sentence() -> None:
+    passage = ("Luật Công đoàn năm 1990 hết hiệu lực kể từ ngày Luật này có hiệu lực.\n"
+               "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2013.")
+    for question in ("Luật Công đoàn 2012 có hiệu lực từ ngày nào?", "luat cong doan nam 2012 co hieu luc tu ngay nao"):
+        query = Query(question, question, (), None)
+        assert best_sentences(passage, query, limit=1) == "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2013."
