@@ -102,6 +102,9 @@ WANTS_DATE = re.compile(r"\b(?:khi nao|bao gio|ngay nao|thoi gian nao|nam nao|th
 HAS_NUMBER = re.compile(r"\d|\b(?:hai|ba|bon|sau|bay|tam|chin|muoi|tram|nghin|trieu)\b")
 HAS_DATE = re.compile(r"\d{1,2}/\d{1,2}|\bngay \d|\bthang \d|\bnam \d{4}|\b(?:19|20)\d\d\b")
 KIND_BONUS = 2.0
+# A line's enumeration is not a number that answers ("3. Ngưỡng đảm bảo chất lượng đầu vào").
+LIST_MARKER = re.compile(r"^[\s*_#>|\-\u2013\u2022+]*(?:(?:Điều|Khoản|Mục|Chương|Phần)\s+[0-9IVXLC]+[a-zđ]?[.:]?"
+                         r"|\(?\d+(?:\.\d+)*[.)]|\(?[a-zđ][.)])\s", re.IGNORECASE)
 ASKING_PENALTY = 0.2  # "**Đoàn viên công đoàn có quyền gì?**" restates the question, never answers it
 SHORT_WORDS = 5  # a shorter line is a name or a heading: it rarely answers by itself
 SHORT_PENALTY = 0.5
@@ -142,6 +145,7 @@ class _Units:
     tokens: tuple[frozenset[str], ...]  # folded syllables and bigrams
     words: tuple[tuple[str, ...], ...]  # folded syllables in order
     asks: tuple[bool, ...]  # ends with "?": restates a question
+    content: tuple[str, ...]  # folded words after a leading "3.", "a)", "Điều 5.": where a number answers
 
 
 @lru_cache(maxsize=2048)  # the same passages come back question after question
@@ -155,7 +159,8 @@ def _units(passage: str) -> _Units:
             groups.append([i])
     texts = ["\n".join(sentences[i] for i in group) for group in groups]
     return _Units(tuple(sentences), tuple(tuple(g) for g in groups), tuple(frozenset(analyze(t)) for t in texts),
-                  tuple(tuple(folded_tokens(t)) for t in texts), tuple(t.rstrip(" *_").endswith("?") for t in texts))
+                  tuple(tuple(folded_tokens(t)) for t in texts), tuple(t.rstrip(" *_").endswith("?") for t in texts),
+                  tuple(" ".join(folded_tokens(LIST_MARKER.sub("", t, count=1))) for t in texts))
 
 
 @lru_cache(maxsize=256)
@@ -209,7 +214,7 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
             value *= SHORT_PENALTY
         if within_passage and sum(w not in question_words for w in words) < NEWS_WORDS:
             value *= NO_NEWS_PENALTY  # only the question's own words: a title, not an answer
-        if kind is not None and kind.search(" ".join(words)):
+        if kind is not None and kind.search(passage_units.content[u]):
             value *= KIND_BONUS
         elif kind is not None and within_passage and _is_heading(sentences[passage_units.lines[u][0]]):
             value *= HEADING_PENALTY  # a title naming the subject does not say when or how many

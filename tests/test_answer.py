@@ -152,3 +152,12 @@ def test_the_law_a_question_names_does_not_pick_the_sentence() -> None:
     for question in ("Luật Công đoàn 2012 có hiệu lực từ ngày nào?", "luat cong doan nam 2012 co hieu luc tu ngay nao"):
         query = Query(question, question, (), None)
         assert best_sentences(passage, query, limit=1) == "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2013."
+
+
+def test_a_list_number_is_not_the_number_asked_for() -> None:
+    question = "Ngưỡng đầu vào là bao nhiêu điểm?"
+    query = Query(question, question, (), None)
+    answer = "Thí sinh phải đạt ngưỡng đầu vào từ 50 điểm trở lên theo thang điểm 100 của bài thi đánh giá."
+    for heading in ("3. Ngưỡng đầu vào của kỳ thi", "Điều 5. Ngưỡng đầu vào của kỳ thi"):
+        # "3." and "Điều 5." number the line; they do not answer "bao nhiêu"
+        assert best_sentences(f"{heading}\n{answer}", query, limit=1) == answer
