@@ -6,7 +6,8 @@ corpus. Out-of-scope: bench/data/out_of_scope.txt (written for this project) ask
 against each corpus, and the dev set's union-adjacent out-of-scope questions ("Hội Nông
 dân có nhiệm vụ gì?") against the domain corpus. Features of the passage shown first (in
 the answerer's order): its cosine similarity with the question, the share of the
-question's syllables it contains, and that share weighted by IDF. A logistic model is
+question's syllables it contains, that share weighted by IDF, and the cosine similarity
+of its highlighted sentence with the question. A logistic model is
 fitted (plain gradient descent) and the table shows, per threshold, how many in-scope
 questions are answered correctly (gold in top 5 and not abstained), wrongly abstained,
 and how many out-of-scope questions are still answered.
@@ -23,7 +24,17 @@ import numpy as np
 from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
 
 from bot.abbrev import Abbreviations
-from bot.answer import CONF_BIAS, CONF_COVERAGE, CONF_DENSE, CONF_SPECIFIC, Answerer, confidence
+from bot.answer import (
+    CONF_BIAS,
+    CONF_COVERAGE,
+    CONF_DENSE,
+    CONF_SENTENCE,
+    CONF_SPECIFIC,
+    SENTENCE_RANGE,
+    Answerer,
+    Signals,
+    confidence,
+)
 from bot.evaluate import EvalQuestion, load_questions
 from bot.retrieve import Hit, Retriever
 
@@ -39,9 +50,12 @@ def dev_questions() -> tuple[list[EvalQuestion], list[str]]:
     return inside, [r["question"] for r in rows if r["style"] == "out_of_scope"]
 
 
-def first_shown(retriever: Retriever, question: str) -> list[Hit]:
-    """The passages in the order the answerer shows them (the confidence is the first one's)."""
-    return Answerer(retriever).shown(retriever.parse(question), retriever.index)
+def first_shown(retriever: Retriever, question: str) -> tuple[list[Hit], Signals]:
+    """The passages in the order the answerer shows them, and the first one's signals (all of
+    them: the served answerer skips the highlight's cosine where it cannot change the answer)."""
+    hits, signals = Answerer(retriever).shown(retriever.parse(question), retriever.index, exact=True)
+    assert signals is not None  # every corpus here has passages
+    return hits, signals
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 20000, lr: float = 0.5) -> np.ndarray:
@@ -74,23 +88,26 @@ def main() -> None:
                 counts = missing_law.setdefault(f"{name} ({'stripped' if strip else 'as given'})", [0, 0])
                 counts[0] += retriever.names_a_missing_law(retriever.parse(q.question))
                 counts[1] += 1
-                hits = first_shown(retriever, q.question)
-                feats.append([hits[0].dense, hits[0].coverage, hits[0].specificity])
+                hits, signals = first_shown(retriever, q.question)
+                feats.append(signals.as_list())
                 labels.append(1)
                 correct.append(any(h.doc_id in q.gold for h in hits))
                 group.append(name)
         for question in oos + (dev_out if name == "domain" else []):
-            hits = first_shown(retriever, question)
-            feats.append([hits[0].dense, hits[0].coverage, hits[0].specificity])
+            _hits, signals = first_shown(retriever, question)
+            feats.append(signals.as_list())
             labels.append(0)
             correct.append(False)
             group.append(name)
     x, y, ok = np.array(feats), np.array(labels, dtype=float), np.array(correct)
     w = fit_logistic(x, y)
-    print(f"fitted: bias {w[0]:.2f}, dense {w[1]:.2f}, coverage {w[2]:.2f}, specificity {w[3]:.2f}")
+    print(f"fitted: bias {w[0]:.2f}, dense {w[1]:.2f}, coverage {w[2]:.2f}, specificity {w[3]:.2f}, "
+          f"sentence {w[4]:.2f}")
     print(f"shipped (bot/answer.py): bias {CONF_BIAS}, dense {CONF_DENSE}, coverage {CONF_COVERAGE}, "
-          f"specificity {CONF_SPECIFIC}\n")
-    conf = np.array([confidence(d, c, sp) for d, c, sp in x])
+          f"specificity {CONF_SPECIFIC}, sentence {CONF_SENTENCE}")
+    print(f"highlighted sentence's cosine: {x[:, 3].min():.3f}-{x[:, 3].max():.3f} "
+          f"(bot/answer.py assumes {SENTENCE_RANGE[0]}-{SENTENCE_RANGE[1]})\n")
+    conf = np.array([confidence(d, c, sp, se) for d, c, sp, se in x])
     rows = []
     n_in, n_out = int(y.sum()), int((1 - y).sum())
     for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):

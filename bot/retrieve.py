@@ -249,15 +249,18 @@ class Retriever:
                 rows[row] = 1.0
         return rows
 
-    def score_passages(self, query: Query, method: str = "hybrid",
-                       index: KnowledgeIndex | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def query_vector(self, query: Query) -> np.ndarray:
+        """The question's embedding (a caller that needs it after the search passes it in)."""
+        return self.embedder.encode_queries([query.dense_text])[0]
+
+    def score_passages(self, query: Query, method: str = "hybrid", index: KnowledgeIndex | None = None,
+                       vector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(fused, lexical, dense) scores of every passage for the query."""
         index = index or self.index
         n = len(index.chunks)
         lexical = index.lexical.scores(query.lexical_text) if method != "dense" else np.zeros(n, np.float32)
         if method != "lexical" and n:
-            vector = self.embedder.encode_queries([query.dense_text])[0]
-            dense = index.dense.scores(vector)
+            dense = index.dense.scores(self.query_vector(query) if vector is None else vector)
         else:
             dense = np.zeros(n, dtype=np.float32)
         if method == "lexical":
@@ -290,14 +293,15 @@ class Retriever:
         return fused, lexical, dense
 
     def search(self, question: str | Query, k: int = 5, method: str = "hybrid",
-               index: KnowledgeIndex | None = None, per_doc: int = 1) -> list[Hit]:
-        """The ``k`` best passages, at most ``per_doc`` from one document (1: a document ranking)."""
+               index: KnowledgeIndex | None = None, per_doc: int = 1, vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best passages, at most ``per_doc`` from one document (1: a document ranking);
+        ``vector``: the question's embedding when the caller has it already."""
         index = index or self.index  # one version for the whole search, even if swapped meanwhile
         text = question.text if isinstance(question, Query) else question
         if not text.strip() or not index.chunks:
             return []
         query = question if isinstance(question, Query) else self.parse(question, index)
-        fused, _lexical, dense = self.score_passages(query, method, index)
+        fused, _lexical, dense = self.score_passages(query, method, index, vector)
         order = np.argsort(-fused, kind="stable")
         hits: list[Hit] = []
         taken: dict[str, int] = {}

@@ -161,3 +161,17 @@ def test_a_list_number_is_not_the_number_asked_for() -> None:
     for heading in ("3. Ngưỡng đầu vào của kỳ thi", "Điều 5. Ngưỡng đầu vào của kỳ thi"):
         # "3." and "Điều 5." number the line; they do not answer "bao nhiêu"
         assert best_sentences(f"{heading}\n{answer}", query, limit=1) == answer
+
+
+def test_the_highlights_cosine_is_only_needed_near_the_threshold() -> None:
+    from bot.answer import SENTENCE_RANGE, Signals
+
+    clear = Signals(dense=0.93, coverage=1.0, specificity=1.0)  # on topic, every word found
+    assert clear.settled(0.5) and clear.confidence() > 0.5
+    unrelated = Signals(dense=0.78, coverage=0.2, specificity=0.1)
+    assert unrelated.settled(0.5) and unrelated.confidence() < 0.5
+    near = Signals(dense=0.86, coverage=0.7, specificity=0.6)
+    assert not near.settled(0.5)  # the highlight decides: it is encoded and compared
+    low, high = (Signals(0.86, 0.7, 0.6, s).confidence() for s in SENTENCE_RANGE)
+    assert low < 0.5 <= high
+    assert Signals(0.86, 0.7, 0.6, 0.8).settled(0.5)  # once known, nothing is left to decide
