@@ -129,6 +129,9 @@ class Abbreviations:
             if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
                 log.warning("%s:%d: expected 'ABBR<TAB>expansion', skipped", path, number)
                 continue
+            if not any(c.isalnum() for c in parts[0]):  # "?" would match every question
+                log.warning("%s:%d: %r has no letter or digit, skipped", path, number, parts[0].strip())
+                continue
             target[parts[0].strip()] = parts[1].strip()
             added += 1
         self._compile()

@@ -42,8 +42,9 @@ def test_a_members_word_brings_the_documents_word_but_is_not_shown_replaced() ->
 
 
 def test_admin_file_extends_synonyms(tmp_path: Path) -> None:
-    (tmp_path / SYNONYMS_FILE).write_text("lên chức\tbổ nhiệm\n", encoding="utf-8")
+    (tmp_path / SYNONYMS_FILE).write_text("lên chức\tbổ nhiệm\n?\tcâu hỏi\n", encoding="utf-8")
     table = Abbreviations.for_knowledge_dir(tmp_path)
     assert table.find("bao giờ được lên chức") == ["bổ nhiệm"]
+    assert table.find("đoàn phí bao nhiêu?") == []  # a key without a letter is refused, not matched everywhere
     assert table.spell_out("bao giờ được lên chức") == "bao giờ được lên chức"
     assert Abbreviations(synonyms={}).find("giấy tờ gì") == []
