@@ -30,6 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 
 from bot.text import fold, has_diacritics
 
@@ -110,23 +111,23 @@ OFFICES = frozenset({"ban chap hanh", "ban thuong vu", "ban bi thu", "uy ban kie
                      "hoi vien", "to truong"})
 
 
-def _office_at_start(folded: list[str]) -> int:
-    """Length of the longest office phrase the words start with (0 if none)."""
-    return max((n for n in (4, 3, 2) if " ".join(folded[:n]) in OFFICES and n <= len(folded)), default=0)
+@lru_cache(maxsize=8)
+def _longest(phrases: frozenset[str]) -> int:
+    return max((len(p.split()) for p in phrases), default=0)
 
 
-def _aspect_at(folded: list[str], start: int) -> int:
-    """Length of the longest aspect phrase at ``start`` (0 if none)."""
-    return max((n for n in (2, 1) if " ".join(folded[start:start + n]) in ASPECTS
-                and start + n <= len(folded)), default=0)
+def _phrase_at(folded: list[str], start: int, phrases: frozenset[str]) -> int:
+    """Length in words of the longest of ``phrases`` at ``start`` (0 if none)."""
+    most = min(_longest(phrases), len(folded) - start)
+    return max((n for n in range(1, most + 1) if " ".join(folded[start:start + n]) in phrases), default=0)
 
 
 def _swap_aspect(new: list[str], old: list[str], fnew: list[str], fold_old: list[str]) -> str | None:
     """``new`` put in place of the aspect ``old`` asks about (``fnew``/``fold_old``: folded)."""
-    if _aspect_at(fnew, 0) != len(new):
+    if _phrase_at(fnew, 0, ASPECTS) != len(new):
         return None  # the follow-up is not (only) an aspect
     for j in range(len(old)):
-        n = _aspect_at(fold_old, j)
+        n = _phrase_at(fold_old, j, ASPECTS)
         if n and fold_old[j:j + n] != fnew:
             return " ".join([*old[:j], *new, *old[j + n:]])
     return None
@@ -198,8 +199,8 @@ def _rewrite(topic: str, previous: str) -> str | None:
     end = _subject_end(old)
     if not end:
         return None
-    office = _office_at_start(fold_old[:end])
-    if office and office < end and _office_at_start(fnew) == len(new):
+    office = _phrase_at(fold_old[:end], 0, OFFICES)
+    if office and office < end and _phrase_at(fnew, 0, OFFICES) == len(new):
         return " ".join([*new, *old[office:]])
     return " ".join([*new, *old[end:]])
 

@@ -73,13 +73,17 @@ def number_key(number: str) -> str:
     return re.sub(r"\s+", "", fold(number))
 
 
+def is_document_number(number: str) -> bool:
+    """A DOC_NUMBER match that names a document ("115/2004/QĐ-TTg"), not a date ("28/4/2022")."""
+    return any(c.isalpha() for c in number)
+
+
 def without_cited_numbers(text: str) -> str:
     """The text without the document numbers it cites: once a number has found its document,
     it tells that document's passages and sentences apart no more ("QĐ 115/2004/QĐ-TTg có
     hiệu lực từ khi nào?" is answered by "Quyết định này có hiệu lực ...", not by the header
     that repeats the number). Dates ("28/4/2022") stay."""
-    return DOC_NUMBER.sub(lambda m: m.group(0) if not any(c.isalpha() for c in number_key(m.group(0))) else " ",
-                          text)
+    return DOC_NUMBER.sub(lambda m: " " if is_document_number(m.group(0)) else m.group(0), text)
 
 
 def without_citations(text: str) -> str:
@@ -182,8 +186,7 @@ class Retriever:
         law = LAW_NAME.search(fold(restored))
         return Query(text, restored, tuple(self.abbreviations.find(text)),
                      article.group(1) if article else None,
-                     tuple(k for k in map(number_key, DOC_NUMBER.findall(text))
-                           if any(c.isalpha() for c in k)),  # "28/4/2022" is a date, not a number
+                     tuple(number_key(n) for n in DOC_NUMBER.findall(text) if is_document_number(n)),
                      " ".join(law.group(1).split()) if law else None,
                      bool(SIGNER_QUERY.search(folded)),
                      tuple(self.abbreviations.pairs(text)),

@@ -9,6 +9,12 @@ def engine_for(settings: Settings, embedder: Embedder) -> Engine:
     return engine
 
 
+def engine_with(settings: Settings, embedder: Embedder, name: str, text: str) -> Engine:
+    """An engine over the test knowledge base plus one document."""
+    (settings.knowledge_dir / name).write_text(text, encoding="utf-8")
+    return engine_for(settings, embedder)
+
+
 def top_title(engine: Engine, question: str) -> str:
     return engine.retriever.search(question, k=3)[0].title
 
@@ -53,13 +59,11 @@ def test_a_question_typed_with_diacritics_tells_co_from_co() -> None:
 
 
 def test_who_signed_looks_at_the_last_passage(settings: Settings, embedder: Embedder) -> None:
-    (settings.knowledge_dir / "qd.txt").write_text(
-        "QUYẾT ĐỊNH số 45-QĐ/ĐTN về việc tổ chức hội trại\n"
-        "Điều 1. Tổ chức hội trại cho đoàn viên vào tháng 3.\n"
-        "Điều 2. Quyết định này có hiệu lực từ ngày ký.\n\n"
-        "TM. BAN CHẤP HÀNH\nBÍ THƯ\nNguyễn Văn An", encoding="utf-8")
-    engine = Engine(settings, embedder)
-    engine.reindex()
+    engine = engine_with(settings, embedder, "qd.txt",
+                         "QUYẾT ĐỊNH số 45-QĐ/ĐTN về việc tổ chức hội trại\n"
+                         "Điều 1. Tổ chức hội trại cho đoàn viên vào tháng 3.\n"
+                         "Điều 2. Quyết định này có hiệu lực từ ngày ký.\n\n"
+                         "TM. BAN CHẤP HÀNH\nBÍ THƯ\nNguyễn Văn An")
     query = engine.retriever.parse("Quyết định 45-QĐ/ĐTN do ai ký?")
     assert query.signer
     hit = engine.retriever.search(query, k=1, per_doc=3)[0]
@@ -67,16 +71,14 @@ def test_who_signed_looks_at_the_last_passage(settings: Settings, embedder: Embe
 
 
 def test_a_definition_question_finds_the_definition(settings: Settings, embedder: Embedder) -> None:
-    (settings.knowledge_dir / "luat.txt").write_text(
-        "LUẬT MẪU VỀ CÔNG ĐOÀN\n"
-        "Điều 3. Thành lập công đoàn cơ sở\n"
-        "Người lao động thành lập công đoàn cơ sở theo hướng dẫn của công đoàn cấp trên. "
-        "Ban chấp hành công đoàn cơ sở do đại hội bầu.\n"
-        "Điều 4. Giải thích từ ngữ\n"
-        "1. Quyền công đoàn là quyền thành lập, gia nhập và hoạt động công đoàn.\n"
-        "2. Công đoàn cơ sở là tổ chức cơ sở của công đoàn, tập hợp đoàn viên trong một đơn vị.\n",
-        encoding="utf-8")
-    engine = engine_for(settings, embedder)
+    engine = engine_with(settings, embedder, "luat.txt",
+                         "LUẬT MẪU VỀ CÔNG ĐOÀN\n"
+                         "Điều 3. Thành lập công đoàn cơ sở\n"
+                         "Người lao động thành lập công đoàn cơ sở theo hướng dẫn của công đoàn cấp trên. "
+                         "Ban chấp hành công đoàn cơ sở do đại hội bầu.\n"
+                         "Điều 4. Giải thích từ ngữ\n"
+                         "1. Quyền công đoàn là quyền thành lập, gia nhập và hoạt động công đoàn.\n"
+                         "2. Công đoàn cơ sở là tổ chức cơ sở của công đoàn, tập hợp đoàn viên trong một đơn vị.\n")
     query = engine.retriever.parse("CĐCS là gì?")
     assert "cong doan co so" in query.defines
     assert engine.retriever.parse("Thế nào là công đoàn cơ sở?").defines == ("cong doan co so",)
@@ -96,15 +98,13 @@ def test_an_abbreviation_counts_as_the_words_it_stands_for() -> None:
 
 def test_a_cited_number_finds_the_document_and_the_question_finds_the_passage(
         settings: Settings, embedder: Embedder) -> None:
-    (settings.knowledge_dir / "qd146.txt").write_text(
-        "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/2024/QĐ-ĐTN\n"
-        "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/2024/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
-        "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
-        "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
-        "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n"
-        "Điều 3. Các ban, đơn vị trực thuộc Tỉnh đoàn chịu trách nhiệm thi hành Quyết định này.\n",
-        encoding="utf-8")
-    engine = engine_for(settings, embedder)
+    engine = engine_with(settings, embedder, "qd146.txt",
+                         "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/2024/QĐ-ĐTN\n"
+                         "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/2024/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
+                         "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
+                         "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
+                         "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n"
+                         "Điều 3. Các ban, đơn vị trực thuộc Tỉnh đoàn chịu trách nhiệm thi hành Quyết định này.\n")
     query = engine.retriever.parse("QĐ 146/2024/QĐ-ĐTN có hiệu lực từ khi nào?")
     assert query.numbers == ("146/2024/qd-dtn",)
     # the header repeats the number; the article that answers comes first all the same
