@@ -30,6 +30,7 @@ from pathlib import Path
 from bot.text import WORD, fold, has_diacritics, normalize
 
 BOS = "<s>"
+EOS = "</s>"  # end of a question: "ở đâu" ends one, "ở đầu" (at the head of) rarely does
 NUM = "<num>"  # any number: "năm 2025", "điều 5", "30 tuổi" keep their neighbours' accents
 MAX_CANDIDATES = 10
 
@@ -73,6 +74,12 @@ def general_bigrams() -> dict[str, frozenset[str]]:
 
 QUESTION_PHRASES = Path(__file__).parent / "data" / "question_phrases.txt"
 QUESTION_WEIGHT = 0.3
+# A question word's own prior, added to its weighted general frequency (0.1 x 0.00025 for
+# "mấy", 0.1 x 0.001 for "máy"): documents never ask, so without it "là may năm" read "là máy
+# năm" and "truc thuoc dau" "trực thuộc đầu" (0.001-0.01 restore the dev set alike;
+# bench/bench_answers.py prints it).
+QUESTION_WORD_PRIOR = 0.002
+END_FLOOR = 0.1  # the end step's score for a word no question frame ends on
 
 
 @lru_cache(maxsize=1)
@@ -87,9 +94,18 @@ def question_bigrams() -> dict[str, frozenset[str]]:
         if line.startswith("#"):
             continue
         words = [BOS, *WORD.findall(normalize(line).lower())]
+        if line.rstrip().endswith("?"):  # a frame that ends a question
+            words.append(EOS)
         for prev, word in pairwise(words):
             successors.setdefault(prev, set()).add(word)
     return {k: frozenset(v) for k, v in successors.items()}
+
+
+@lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """The words question frames end on ("mấy", "gì", "đâu", "nào", ...): a document rarely has
+    them, so only a prior of their own keeps "ở đâu" from reading "ở đầu" (at the head)."""
+    return frozenset(word for word, following in question_bigrams().items() if EOS in following)
 
 
 class DiacriticRestorer:
@@ -154,6 +170,7 @@ class DiacriticRestorer:
         if not matches:
             return text
         general, dictionary, asking = general_frequencies(), general_bigrams(), question_bigrams()
+        asking_words = question_words()
         # Viterbi over candidates; a syllable with no candidate is kept as typed. The score
         # of a step is log(bigram + dictionary bigram + unigram + general frequency), each
         # weighted; the parts that depend on one word only are computed once per step.
@@ -171,6 +188,8 @@ class DiacriticRestorer:
             for option in options:
                 p_uni = self.unigram_weight * (self.unigrams.get(option, 0) / total)
                 p_gen = self.general_weight * general.get(option, 0.0)
+                if option in asking_words:
+                    p_gen += QUESTION_WORD_PRIOR
                 best_score, best_path = -math.inf, previous[0][2]
                 for prev, score, path, prev_count, following, asked in previous:
                     p_bi = self.bigrams.get(f"{prev} {option}", 0) / prev_count if prev_count else 0.0
@@ -182,7 +201,10 @@ class DiacriticRestorer:
                         best_score, best_path = score + step, path
                 new_beams[option] = (best_score, [*best_path, option])
             beams = new_beams
-        best_path = max(beams.values(), key=lambda b: b[0])[1]
+        # The question's end is one more step: "lấy từ đâu?" ends on a question word.
+        final = {word: score + math.log(QUESTION_WEIGHT * (EOS in asking.get(word, ())) + END_FLOOR)
+                 for word, (score, _path) in beams.items()}
+        best_path = beams[max(final, key=final.__getitem__)][1]
         out, last = [], 0
         for match, word in zip(matches, best_path, strict=True):
             out.append(text[last : match.start()])

@@ -52,3 +52,16 @@ def test_a_number_keeps_its_neighbours_accents() -> None:
     r = DiacriticRestorer()
     r.fit(["Kế hoạch năm 2024 của chi đoàn.", "Báo cáo năm 2023.", "Miền Nam và miền Bắc."])
     assert r.restore("ke hoach nam 2025") == "kế hoạch năm 2025"
+
+
+def test_question_words_outweigh_document_words() -> None:
+    r = DiacriticRestorer()
+    # Documents say "đầu" (head, first) and "máy" (machine) often and never ask "đâu" or "mấy".
+    r.fit(["Đơn vị đầu tư máy móc cho xưởng sản xuất của công ty trong năm nay.",
+           "Nhiệm kỳ của Ban Chấp hành là năm năm, do đại hội đại biểu quyết định theo hướng dẫn.",
+           "Đoàn cơ sở trực thuộc Đoàn cấp huyện hoặc Đoàn cấp tỉnh tùy theo tính đặc thù của đơn vị.",
+           "Chi đoàn sinh hoạt định kỳ mỗi tháng một lần theo chương trình đã được thông qua."])
+    assert r.restore("doan co so truc thuoc dau") == "đoàn cơ sở trực thuộc đâu"
+    assert r.restore("nhiem ky cua ban chap hanh la may nam") == "nhiệm kỳ của ban chấp hành là mấy năm"
+    # A word that a dictionary compound explains keeps its document reading.
+    assert r.restore("dau tu may moc") == "đầu tư máy móc"
