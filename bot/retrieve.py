@@ -73,9 +73,22 @@ def number_key(number: str) -> str:
     return re.sub(r"\s+", "", fold(number))
 
 
-def is_document_number(number: str) -> bool:
-    """A DOC_NUMBER match that names a document ("115/2004/QĐ-TTg"), not a date ("28/4/2022")."""
-    return any(c.isalpha() for c in number)
+# "Nghị định 29/1998", "QĐ số 115/2004": a number and year after a document type cite that
+# document as surely as its full number ("29/1998/NĐ-CP") does; alone, "7/2025" is a date.
+SHORT_NUMBER = re.compile(r"\d{1,5}/(?:19|20)\d\d")
+TYPE_BEFORE = re.compile(r"\b(?:nghi dinh|quyet dinh|thong tu(?: lien tich)?|nghi quyet|chi thi|luat"
+                         r"|nd|qd|tt|nq|ct)\s*(?:so\s*)?:?\s*$")
+
+
+def document_numbers(text: str) -> list[re.Match[str]]:
+    """The DOC_NUMBER matches that name a document ("115/2004/QĐ-TTg", "Nghị định 29/1998"),
+    not a date ("28/4/2022")."""
+    def cites(m: re.Match[str]) -> bool:
+        if any(c.isalpha() for c in m.group(0)):
+            return True
+        before = fold(text[max(0, m.start() - 30):m.start()])
+        return bool(SHORT_NUMBER.fullmatch(m.group(0)) and TYPE_BEFORE.search(before))
+    return [m for m in DOC_NUMBER.finditer(text) if cites(m)]
 
 
 def without_cited_numbers(text: str) -> str:
@@ -83,7 +96,9 @@ def without_cited_numbers(text: str) -> str:
     it tells that document's passages and sentences apart no more ("QĐ 115/2004/QĐ-TTg có
     hiệu lực từ khi nào?" is answered by "Quyết định này có hiệu lực ...", not by the header
     that repeats the number). Dates ("28/4/2022") stay."""
-    return DOC_NUMBER.sub(lambda m: " " if is_document_number(m.group(0)) else m.group(0), text)
+    for match in reversed(document_numbers(text)):
+        text = text[:match.start()] + " " + text[match.end():]
+    return text
 
 
 def without_citations(text: str) -> str:
@@ -186,7 +201,7 @@ class Retriever:
         law = LAW_NAME.search(fold(restored))
         return Query(text, restored, tuple(self.abbreviations.find(text)),
                      article.group(1) if article else None,
-                     tuple(number_key(n) for n in DOC_NUMBER.findall(text) if is_document_number(n)),
+                     tuple(number_key(m.group(0)) for m in document_numbers(text)),
                      " ".join(law.group(1).split()) if law else None,
                      bool(SIGNER_QUERY.search(folded)),
                      tuple(self.abbreviations.pairs(text)),
@@ -207,10 +222,19 @@ class Retriever:
 
     @staticmethod
     def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
-        """(doc id, folded title, kind, number key) per document, computed once per index version."""
+        """(doc id, folded title, kind, number keys) per document, computed once per index version.
+        The keys are its number and, when the number has no year ("991/QĐ-UBND"), its number
+        with the year of its date ("991/2008"), the way members cite it; space-separated."""
+        def keys(d: DocInfo) -> str:
+            if not d.number:
+                return ""
+            key = number_key(d.number)
+            first = key.split("/")[0]
+            if d.date and first.isdigit() and not re.search(r"/(?:19|20)\d\d\b", key):
+                key += f" {first}/{d.date[:4]}"
+            return key
         return index.derived("document_names", lambda: [
-            (d.doc_id, fold(d.title), d.kind, number_key(d.number) if d.number else "")
-            for d in index.documents.values()])
+            (d.doc_id, fold(d.title), d.kind, keys(d)) for d in index.documents.values()])
 
     @staticmethod
     def _last_passages(index: KnowledgeIndex) -> np.ndarray:
@@ -226,8 +250,9 @@ class Retriever:
         if not query.numbers and not query.law_name:
             return set()
         named = set()
-        for doc_id, title, kind, number in self._document_names(index or self.index):
-            cited = bool(number) and any(n == number or n.endswith(number) for n in query.numbers)
+        for doc_id, title, kind, numbers in self._document_names(index or self.index):
+            cited = any(n == key or n.endswith(key) or key.startswith(f"{n}/")
+                        for key in numbers.split() for n in query.numbers)
             by_name = query.law_name is not None and kind == "law" and query.law_name in title
             if cited or by_name:
                 named.add(doc_id)

@@ -110,3 +110,20 @@ def test_a_cited_number_finds_the_document_and_the_question_finds_the_passage(
     # the header repeats the number; the article that answers comes first all the same
     hits = engine.retriever.search(query, k=2, per_doc=3)
     assert hits[0].chunk.article == "2" and hits[1].chunk.article == ""
+
+
+def test_a_number_and_year_cite_a_document_as_its_full_number_does(settings: Settings, embedder: Embedder) -> None:
+    engine = engine_with(settings, embedder, "qd146.txt",
+                         "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/QĐ-ĐTN\n"
+                         "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
+                         "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
+                         "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
+                         "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n")
+    doc_id = next(d.doc_id for d in engine.documents() if d.source == "qd146.txt")
+    # "Quyết định 146/2024": the number with the year of the document's date, as members cite it
+    query = engine.retriever.parse("Quyết định 146/2024 có hiệu lực từ khi nào?")
+    assert query.numbers == ("146/2024",)
+    assert engine.retriever.named_documents(query) == {doc_id}
+    assert engine.retriever.search(query, k=2, per_doc=3)[0].chunk.article == "2"
+    # the same number and year without a document type is a date, not a citation
+    assert engine.retriever.parse("Từ 1/2024 đoàn phí bao nhiêu?").numbers == ()
