@@ -263,11 +263,59 @@ def evidence(passage: str, query: Query, idf: Callable[[str], float] | None = No
     return max(sentence_scores(passage, query, idf, within_passage=False)[1], default=0.0)
 
 
+# "Do ai ký?" is answered by the signature block: the signing capacity ("TM. ỦY BAN NHÂN DÂN",
+# "KT. BỘ TRƯỞNG", "CHỦ TỊCH") and, a few lines below, the signer's name.
+SIGNING_ROLE = re.compile(r"^(?:(?:tm|kt|tl|tuq|q|t/m)\.\s*\S|(?:pho\s+)?(?:chu tich|bo truong|thu truong|thu tuong"
+                          r"|giam doc|tong giam doc|bi thu|truong ban|thong doc|hieu truong|chanh van phong"
+                          r"|chu nhiem|vien truong|cuc truong|vu truong)\b)")
+SIGNER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹA-ZĐÀ-Ỹ]*$")
+SIGNER_GAP = 4  # lines between the capacity and the name ("(đã ký)", a seal, blank table cells)
+ROLE_WORDS = 8
+
+
+def _signing_role(cell: str) -> bool:
+    """A capacity line: short, no sentence ("Chủ tịch công đoàn có nhiệm vụ ..." is not one)."""
+    return (len(cell.split()) <= ROLE_WORDS and not cell.endswith((".", ":", ";"))
+            and bool(SIGNING_ROLE.match(fold(cell).lower())))
+
+
+def signature_block(passage: str) -> str | None:
+    """The passage's last signature block as an exact span of it, or None. A table row is
+    read cell by cell: the signature sits beside "Nơi nhận:" in a letterhead table."""
+    lines = passage.split("\n")
+    cells = [[c.strip(" *_") for c in line.split("|") if c.strip(" *_")] for line in lines]
+    role = [any(_signing_role(c) for c in row) for row in cells]
+    name = [any(SIGNER_NAME.match(c) and not _signing_role(c) for c in row) for row in cells]
+    found: tuple[int, int] | None = None
+    i = 0
+    while i < len(lines):
+        if not role[i]:
+            i += 1
+            continue
+        first = i
+        while i + 1 < len(lines) and role[i + 1]:
+            i += 1  # "KT. THỐNG ĐỐC" then "PHÓ THỐNG ĐỐC"
+        names = [j for j in range(i + 1, min(len(lines), i + 2 + SIGNER_GAP)) if name[j]]
+        if names:
+            found = (first, names[0])
+            i = names[0]
+        i += 1
+    if found is None:
+        return None
+    start = sum(len(line) + 1 for line in lines[:found[0]])
+    end = sum(len(line) + 1 for line in lines[:found[1] + 1]) - 1
+    return passage[start:end].strip("\n") or None
+
+
 def best_sentences(passage: str, query: Query, limit: int = 2,
                    idf: Callable[[str], float] | None = None) -> str:
     """The sentence (or two adjacent ones) that answers (:func:`sentence_scores`), never a
     fragment of a broken line."""
     sentences, scores = sentence_scores(passage, query, idf)
+    if query.signer:
+        block = signature_block(passage)
+        if block:
+            return block
     if not sentences:
         return ""
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))

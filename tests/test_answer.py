@@ -1,4 +1,4 @@
-from bot.answer import best_sentences
+from bot.answer import best_sentences, signature_block
 from bot.embed import Embedder
 from bot.engine import Engine
 from bot.retrieve import Query
@@ -161,6 +161,21 @@ def test_a_list_number_is_not_the_number_asked_for() -> None:
     for heading in ("3. Ngưỡng đầu vào của kỳ thi", "Điều 5. Ngưỡng đầu vào của kỳ thi"):
         # "3." and "Điều 5." number the line; they do not answer "bao nhiêu"
         assert best_sentences(f"{heading}\n{answer}", query, limit=1) == answer
+
+
+def test_who_signed_is_answered_by_the_signature_block() -> None:
+    passage = ("Điều 3. Chánh Văn phòng Tỉnh đoàn và các ban chịu trách nhiệm thi hành Quyết định này.\n"
+               "Quyết định này có hiệu lực kể từ ngày ký.\n"
+               "| Nơi nhận: | TM. BAN THƯỜNG VỤ TỈNH ĐOÀN |\n| - Như Điều 3; | BÍ THƯ |\n| - Lưu VP. | (Đã ký) |\n"
+               "| | Nguyễn Văn An |")
+    question = "Quyết định này do ai ký?"
+    query = Query(question, question, (), None, signer=True)
+    block = passage[passage.index("| Nơi nhận"):]  # from the capacity's row to the name's
+    assert best_sentences(passage, query) == block
+    # a sentence that starts with an office is not a signature, and other questions keep their highlight
+    assert signature_block("Chủ tịch công đoàn có nhiệm vụ ký văn bản.\nNguyễn Văn An") is None
+    plain = Query("Quyết định có hiệu lực khi nào?", "Quyết định có hiệu lực khi nào?", (), None)
+    assert best_sentences(passage, plain, limit=1) == "Quyết định này có hiệu lực kể từ ngày ký."
 
 
 def test_the_highlights_cosine_is_only_needed_near_the_threshold() -> None:
