@@ -97,6 +97,9 @@ DEFAULT_SYNONYMS: dict[str, str] = {
 }
 
 
+NUMBER_TOKEN = re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*")  # "991/QĐ-UBND", "QĐ/115"
+
+
 def _matcher(table: dict[str, str]) -> tuple[dict[str, str], re.Pattern[str] | None]:
     """Folded key -> expansion, and one regex over the keys, longest first ("TNCS HCM" before
     "TNCS"), matched as whole words of folded text."""
@@ -175,8 +178,12 @@ class Abbreviations:
         folded = fold(text)
         if self._regex is None or len(folded) != len(text):
             return text
+        # A document number keeps its letters: "991/QĐ-UBND", not "991/quyết định-Ủy ban nhân dân".
+        numbers = [m.span() for m in NUMBER_TOKEN.finditer(text)]
         out, last = [], 0
         for match in self._regex.finditer(folded):
+            if any(start <= match.start() < end for start, end in numbers):
+                continue
             out.append(text[last:match.start()])
             out.append(self._folded[match.group(0)])
             last = match.end()

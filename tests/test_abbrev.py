@@ -39,6 +39,8 @@ def test_a_members_word_brings_the_documents_word_but_is_not_shown_replaced() ->
     assert table.pairs("hồ sơ kết nạp gồm những giấy tờ gì") == []
     # the "understood as" line spells out abbreviations only: the member's own words stay
     assert table.spell_out("BCH cần giấy tờ gì") == "Ban Chấp hành cần giấy tờ gì"
+    # a document number keeps its letters
+    assert table.spell_out("QĐ 12/QĐ-BCH do BCH ban hành") == "quyết định 12/QĐ-BCH do Ban Chấp hành ban hành"
 
 
 def test_admin_file_extends_synonyms(tmp_path: Path) -> None:
