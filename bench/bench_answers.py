@@ -18,7 +18,9 @@ Judged on the 3 passages a member sees first:
   chat, shows its span; "complete questions changed": each in-scope question asked right
   after another one, read as a follow-up (it must stay 0);
 - diacritics: the questions typed with diacritics, stripped and restored: syllable
-  accuracy, and accuracy on question words (mấy, gì, nào, bao nhiêu, khi nào, ở đâu, ai).
+  accuracy, and accuracy on question words (mấy, gì, nào, bao nhiêu, khi nào, ở đâu, ai);
+  the same on ``bench/data/restoration_questions.txt``, 80 member questions written later
+  (restoration only: no spans), in two halves, the second never used to choose a setting.
 
 With ``--realdocs`` (default: ../shared/realdocs when present) the real files' questions
 are judged the same way (snippet in the passage).
@@ -54,6 +56,7 @@ from bot.settings import Settings
 from bot.text import strip_diacritics
 
 DEV = ROOT / "bench" / "data" / "member_questions.jsonl"
+RESTORATION = ROOT / "bench" / "data" / "restoration_questions.txt"  # written later, for restoration only
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 SHOWN = 3
 QUESTION_WORDS = ("mấy", "gì", "nào", "bao nhiêu", "khi nào", "ở đâu", "ai", "bao lâu")
@@ -214,6 +217,12 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
     right, total, qw_right, qw_total, wrong = restoration(engine, typed)
     print(f"diacritics restored on {len(typed)} questions typed with them (stripped): syllables {right}/{total} "
           f"({right / max(total, 1):.1%}), question words {qw_right}/{qw_total} ({qw_right / max(qw_total, 1):.0%})")
+    further = [line.strip() for line in RESTORATION.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")]
+    for label, part in (("first 40", further[:40]), ("last 40", further[40:])):
+        right, total, qw_right, qw_total, _wrong = restoration(engine, part)
+        print(f"diacritics on further member questions ({RESTORATION.name}, {label}): syllables {right}/{total} "
+              f"({right / max(total, 1):.1%}), question words {qw_right}/{qw_total}")
     print(f"latency per question (ms): p50 {statistics.median(latencies):.0f}, "
           f"p95 {statistics.quantiles(latencies, n=20)[18]:.0f}")
     if missed:
