@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -148,6 +149,8 @@ NO_NEWS_PENALTY = 0.3
 # (bench_answers: 0.3-0.7 give the same; applied to every question it loses a real document's).
 HEADING_WORDS = 10
 HEADING_PENALTY = 0.5
+NEIGHBOUR_SHARE = 0.75  # a neighbouring sentence or clause scoring this share of the best one is shown too
+DEFINITION_BONUS = 2.0  # "X là gì?": the line that starts "X là ..." (as KIND_BONUS for a number)
 
 
 def _is_label(sentence: str) -> bool:
@@ -197,6 +200,14 @@ def _units(passage: str) -> _Units:
                   tuple(" ".join(folded_tokens(LIST_MARKER.sub("", t, count=1))) for t in texts))
 
 
+@lru_cache(maxsize=64)
+def _definition(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """A line that defines one of the terms: the term, maybe its abbreviation in brackets, "là"."""
+    subject = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"^[\s*_\"\u201c']*(?:{subject})[\s*_\"\u201d']*(?:\([^)\n]{{0,80}}\)[\s*_\"\u201d']*)?"
+                      r"la\b(?!\s+gi\b)")
+
+
 @lru_cache(maxsize=256)
 def _question(text: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[str] | None]:
     """The question's tokens, its words, and the kind of answer it wants (a number, a date);
@@ -234,6 +245,7 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
     local = {t: math.log(1.0 + n / spread[t]) / math.log(2.0) if spread[t] else 0.0 for t in wanted} \
         if within_passage else dict.fromkeys(wanted, 1.0)
 
+    defines = _definition(query.defines) if within_passage and query.defines else None
     scores = [0.0] * len(sentences)
     for u, common in enumerate(terms):
         if not common:
@@ -248,6 +260,9 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
             value *= SHORT_PENALTY
         if within_passage and sum(w not in question_words for w in words) < NEWS_WORDS:
             value *= NO_NEWS_PENALTY  # only the question's own words: a title, not an answer
+        first_line = sentences[passage_units.lines[u][0]]
+        if defines is not None and defines.match(fold(LIST_MARKER.sub("", first_line, count=1))):
+            value *= DEFINITION_BONUS  # "3. Không gian mạng là ...", not "4. Không gian mạng quốc gia là ..."
         if kind is not None and kind.search(passage_units.content[u]):
             value *= KIND_BONUS
         elif kind is not None and within_passage and _is_heading(sentences[passage_units.lines[u][0]]):
@@ -308,11 +323,13 @@ def signature_block(passage: str) -> str | None:
 
 
 def best_sentences(passage: str, query: Query, limit: int = 2,
-                   idf: Callable[[str], float] | None = None) -> str:
+                   idf: Callable[[str], float] | None = None, shown: bool = True) -> str:
     """The sentence (or two adjacent ones) that answers (:func:`sentence_scores`), never a
-    fragment of a broken line."""
+    fragment of a broken line. As shown to members (``shown``), a "do ai ký?" question gets
+    the signature block and a long sentence its answering clause; without ``shown``, the whole
+    sentence(s) the confidence model was fitted on."""
     sentences, scores = sentence_scores(passage, query, idf)
-    if query.signer:
+    if shown and query.signer:
         block = signature_block(passage)
         if block:
             return block
@@ -335,7 +352,7 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
             # Add the neighbour when it also answers (numbers and lists often continue).
             neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sentences)]
             extra = max(neighbours, key=lambda i: scores[i])
-            if scores[extra] >= 0.75 * scores[best]:
+            if scores[extra] >= NEIGHBOUR_SHARE * scores[best]:
                 chosen.append(extra)
     # A line broken inside a sentence is shown whole: from its sentence's first line to the last.
     sentence_of = {i: lines for lines in _units(passage).lines for i in lines}
@@ -343,7 +360,45 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
     # Return the exact span of the passage, so layouts can find and mark it.
     start = passage.find(sentences[first])
     end = passage.find(sentences[last], max(start, 0)) + len(sentences[last])
-    return passage[start:end] if start >= 0 and end >= start else sentences[best]
+    span = passage[start:end] if start >= 0 and end >= start else sentences[best]
+    return _narrowed(span, query, idf) if shown else span
+
+
+# A news article's sentence can run to a paragraph ("... chỉ tiêu chủ yếu: 100% cán bộ ...;
+# 100% đoàn viên ...; phấn đấu nhiệm kỳ có từ 02 đến 03 đoàn viên ưu tú được kết nạp vào
+# Đảng"): a highlight that long is narrowed to the clause (between semicolons) that answers.
+LONG_HIGHLIGHT_WORDS = 40
+CLAUSE_BREAK = re.compile(r"(?<=;)\s+")
+
+
+def _narrowed(span: str, query: Query, idf: Callable[[str], float] | None) -> str:
+    """The clause of a long highlight that answers (and the next one when it is a label's
+    answer), as an exact substring of it; the highlight itself when it is short or has no
+    semicolons."""
+    if word_count(span) <= LONG_HIGHLIGHT_WORDS or ";" not in span:
+        return span
+    bounds = [0] + [m.end() for m in CLAUSE_BREAK.finditer(span)] + [len(span)]
+    clauses = [(a, b) for a, b in itertools.pairwise(bounds) if span[a:b].strip()]
+    if len(clauses) < 2:
+        return span
+    texts = [span[a:b].strip().replace("\n", " ") for a, b in clauses]
+    sentences, scores = sentence_scores("\n".join(texts), query, idf)
+    if not sentences or max(scores) <= 0:
+        return span
+    clause_scores = [max((score for sentence, score in zip(sentences, scores, strict=True) if sentence in text),
+                         default=0.0) for text in texts]
+    best = max(range(len(texts)), key=lambda i: (clause_scores[i], -i))
+    first = last = best
+    if texts[best].rstrip().endswith(":") and best + 1 < len(clauses):
+        last = best + 1  # a label's answer follows it
+    else:
+        # The neighbour that answers as well stays ("Đoàn viên quá 30 tuổi ...; nếu có nguyện
+        # vọng tiếp tục sinh hoạt Đoàn ..." is one rule), as in best_sentences.
+        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(texts)]
+        extra = max(neighbours, key=lambda i: clause_scores[i])
+        if clause_scores[extra] >= NEIGHBOUR_SHARE * clause_scores[best]:
+            first, last = min(best, extra), max(best, extra)
+    return span[clauses[first][0]:clauses[last][1]].strip()
 
 
 SHOWN = 3  # results a member sees first (the layouts' SHOWN_FIRST)
@@ -391,7 +446,7 @@ class Answerer:
         first = hits[0]
         signals = Signals(first.dense, first.coverage, first.specificity)
         if exact or not signals.settled(self.threshold):
-            highlight = best_sentences(first.chunk.text, query, idf=index.lexical.idf)
+            highlight = best_sentences(first.chunk.text, query, idf=index.lexical.idf, shown=False)
             sentence = float(self.retriever.embedder.encode_passages([highlight])[0] @ vector) if highlight \
                 else first.dense
             signals = Signals(first.dense, first.coverage, first.specificity, sentence)

@@ -163,6 +163,37 @@ def test_a_list_number_is_not_the_number_asked_for() -> None:
         assert best_sentences(f"{heading}\n{answer}", query, limit=1) == answer
 
 
+def test_a_long_sentence_is_narrowed_to_the_clause_that_answers() -> None:
+    passage = ("Nhiệm kỳ 2022 - 2024, Chi đoàn đề ra các chỉ tiêu chủ yếu: 100% cán bộ, đoàn viên được quán triệt, "
+               "học tập các chỉ thị, nghị quyết của Đảng, của Đoàn; 100% đoàn viên thanh niên không vi phạm pháp "
+               "luật và mắc các tệ nạn xã hội; phấn đấu hằng năm đảm nhận ít nhất 01 phần việc thanh niên; phấn đấu "
+               "nhiệm kỳ có từ 02 đến 03 đoàn viên ưu tú được kết nạp vào Đảng Cộng sản Việt Nam.\n"
+               "Đại hội đã bầu Ban Chấp hành gồm 03 đồng chí.")
+    question = "Chi đoàn phấn đấu kết nạp bao nhiêu đoàn viên vào Đảng?"
+    highlight = best_sentences(passage, Query(question, question, (), None))
+    assert highlight == "phấn đấu nhiệm kỳ có từ 02 đến 03 đoàn viên ưu tú được kết nạp vào Đảng Cộng sản Việt Nam."
+    # a clause that answers as well as its neighbour keeps it: one rule, not a list
+    rule = ("Đoàn viên quá 30 tuổi, chi đoàn tổ chức lễ trưởng thành Đoàn cho đoàn viên tại buổi sinh hoạt chi đoàn "
+            "gần nhất của năm; nếu đoàn viên có nguyện vọng tiếp tục sinh hoạt Đoàn, chi đoàn xem xét, quyết định "
+            "cho tiếp tục sinh hoạt, nhưng không quá 35 tuổi.")
+    asked = "Đoàn viên quá 30 tuổi có được tiếp tục sinh hoạt Đoàn không?"
+    assert best_sentences(rule, Query(asked, asked, (), None)) == rule
+    # a short sentence is kept whole
+    short = "Ban Chấp hành gồm bao nhiêu đồng chí?"
+    assert best_sentences(passage, Query(short, short, (), None)) == "Đại hội đã bầu Ban Chấp hành gồm 03 đồng chí."
+
+
+def test_what_is_x_is_answered_by_the_line_defining_x() -> None:
+    passage = ("Điều 2. Giải thích từ ngữ\n"
+               "3. Không gian mạng là mạng lưới kết nối của cơ sở hạ tầng công nghệ thông tin, bao gồm mạng viễn "
+               "thông, mạng Internet, mạng máy tính, hệ thống thông tin, hệ thống xử lý và điều khiển thông tin, "
+               "cơ sở dữ liệu; là nơi con người thực hiện các hành vi xã hội không bị giới hạn bởi không gian.\n"
+               "4. Không gian mạng quốc gia là không gian mạng do Chính phủ xác lập, quản lý và kiểm soát.")
+    question = "Không gian mạng là gì?"
+    query = Query(question, question, (), None, defines=("khong gian mang",))
+    assert best_sentences(passage, query, limit=1).startswith("3. Không gian mạng là mạng lưới")
+
+
 def test_who_signed_is_answered_by_the_signature_block() -> None:
     passage = ("Điều 3. Chánh Văn phòng Tỉnh đoàn và các ban chịu trách nhiệm thi hành Quyết định này.\n"
                "Quyết định này có hiệu lực kể từ ngày ký.\n"
