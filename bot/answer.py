@@ -265,7 +265,7 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
             value *= DEFINITION_BONUS  # "3. Không gian mạng là ...", not "4. Không gian mạng quốc gia là ..."
         if kind is not None and kind.search(passage_units.content[u]):
             value *= KIND_BONUS
-        elif kind is not None and within_passage and _is_heading(sentences[passage_units.lines[u][0]]):
+        elif kind is not None and within_passage and _is_heading(first_line):
             value *= HEADING_PENALTY  # a title naming the subject does not say when or how many
         for i in passage_units.lines[u]:
             scores[i] = value
@@ -328,11 +328,11 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
     fragment of a broken line. As shown to members (``shown``), a "do ai ký?" question gets
     the signature block and a long sentence its answering clause; without ``shown``, the whole
     sentence(s) the confidence model was fitted on."""
-    sentences, scores = sentence_scores(passage, query, idf)
     if shown and query.signer:
         block = signature_block(passage)
         if block:
             return block
+    sentences, scores = sentence_scores(passage, query, idf)
     if not sentences:
         return ""
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
@@ -372,9 +372,9 @@ CLAUSE_BREAK = re.compile(r"(?<=;)\s+")
 
 
 def _narrowed(span: str, query: Query, idf: Callable[[str], float] | None) -> str:
-    """The clause of a long highlight that answers (and the next one when it is a label's
-    answer), as an exact substring of it; the highlight itself when it is short or has no
-    semicolons."""
+    """The clause of a long highlight that answers, with the next one when it is a label's
+    answer or a neighbour that answers as well, as an exact substring of the highlight; the
+    highlight itself when it is short or has no semicolons."""
     if word_count(span) <= LONG_HIGHLIGHT_WORDS or ";" not in span:
         return span
     bounds = [0] + [m.end() for m in CLAUSE_BREAK.finditer(span)] + [len(span)]
