@@ -52,6 +52,12 @@ def eval_index(name: str, emb: Embedder, chunker: Chunker | None = None) -> Know
     return build_eval_index(docs, emb, chunker, cache_for(emb), Path(tmp))
 
 
+def question_lines(path: Path) -> list[str]:
+    """The questions of a one-per-line file (bench/data/*.txt): no blank lines, no "#" comments."""
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 def table(headers: list[str], rows: list[list[object]]) -> str:
     cells = [[str(h) for h in headers]] + [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]

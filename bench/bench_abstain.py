@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
+from _common import EVAL, SETS, embedder, eval_index, need_eval, question_lines, settings, table
 
 from bot.abbrev import Abbreviations
 from bot.answer import (
@@ -73,8 +73,7 @@ def main() -> None:
     need_eval()
     emb = embedder()
     s = settings()
-    oos = [line.strip() for line in OOS.read_text(encoding="utf-8").splitlines()
-           if line.strip() and not line.startswith("#")]
+    oos = question_lines(OOS)
     feats, labels, correct, group = [], [], [], []
     missing_law: dict[str, list[int]] = {}  # set -> [in-scope questions it abstains on, questions]
     dev_in, dev_out = dev_questions()

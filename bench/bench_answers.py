@@ -44,7 +44,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from _common import EVAL, ROOT, model_name, table  # sets sys.path for bot
+from _common import EVAL, ROOT, model_name, question_lines, table  # sets sys.path for bot
 
 from bot.answer import Answer
 from bot.assistant import Asker, Assistant
@@ -217,8 +217,7 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
     right, total, qw_right, qw_total, wrong = restoration(engine, typed)
     print(f"diacritics restored on {len(typed)} questions typed with them (stripped): syllables {right}/{total} "
           f"({right / max(total, 1):.1%}), question words {qw_right}/{qw_total} ({qw_right / max(qw_total, 1):.0%})")
-    further = [line.strip() for line in RESTORATION.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
+    further = question_lines(RESTORATION)
     for label, part in (("first 40", further[:40]), ("last 40", further[40:])):
         right, total, qw_right, qw_total, _wrong = restoration(engine, part)
         print(f"diacritics on further member questions ({RESTORATION.name}, {label}): syllables {right}/{total} "

@@ -26,7 +26,7 @@ from typing import Any
 
 from bot.index import KnowledgeIndex
 from bot.lexical import analyze
-from bot.retrieve import Hit, Query, Retriever, without_citations
+from bot.retrieve import Hit, Query, Retriever, definition_pattern, without_citations
 from bot.text import fold, folded_tokens, split_sentences, word_count
 
 # Confidence model: a logistic combination of the first shown passage's cosine similarity
@@ -200,12 +200,8 @@ def _units(passage: str) -> _Units:
                   tuple(" ".join(folded_tokens(LIST_MARKER.sub("", t, count=1))) for t in texts))
 
 
-@lru_cache(maxsize=64)
-def _definition(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """A line that defines one of the terms: the term, maybe its abbreviation in brackets, "là"."""
-    subject = "|".join(re.escape(t) for t in terms)
-    return re.compile(rf"^[\s*_\"\u201c']*(?:{subject})[\s*_\"\u201d']*(?:\([^)\n]{{0,80}}\)[\s*_\"\u201d']*)?"
-                      r"la\b(?!\s+gi\b)")
+# Where a defining line may start, once its list marker is off: quotes or emphasis only.
+DEFINITION_LINE = r"^[\s*_\"\u201c']*"
 
 
 @lru_cache(maxsize=256)
@@ -245,7 +241,7 @@ def sentence_scores(passage: str, query: Query, idf: Callable[[str], float] | No
     local = {t: math.log(1.0 + n / spread[t]) / math.log(2.0) if spread[t] else 0.0 for t in wanted} \
         if within_passage else dict.fromkeys(wanted, 1.0)
 
-    defines = _definition(query.defines) if within_passage and query.defines else None
+    defines = definition_pattern(query.defines, DEFINITION_LINE) if within_passage and query.defines else None
     scores = [0.0] * len(sentences)
     for u, common in enumerate(terms):
         if not common:
@@ -322,6 +318,15 @@ def signature_block(passage: str) -> str | None:
     return passage[start:end].strip("\n") or None
 
 
+def _answering_neighbour(scores: list[float], best: int) -> int | None:
+    """The better-scoring neighbour of ``best`` when it scores NEIGHBOUR_SHARE of it (it answers too)."""
+    neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(scores)]
+    if not neighbours:
+        return None
+    extra = max(neighbours, key=lambda i: scores[i])
+    return extra if scores[extra] >= NEIGHBOUR_SHARE * scores[best] else None
+
+
 def best_sentences(passage: str, query: Query, limit: int = 2,
                    idf: Callable[[str], float] | None = None, shown: bool = True) -> str:
     """The sentence (or two adjacent ones) that answers (:func:`sentence_scores`), never a
@@ -350,9 +355,8 @@ def best_sentences(passage: str, query: Query, limit: int = 2,
                     chosen.append(following[1])
         else:
             # Add the neighbour when it also answers (numbers and lists often continue).
-            neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sentences)]
-            extra = max(neighbours, key=lambda i: scores[i])
-            if scores[extra] >= NEIGHBOUR_SHARE * scores[best]:
+            extra = _answering_neighbour(scores, best)
+            if extra is not None:
                 chosen.append(extra)
     # A line broken inside a sentence is shown whole: from its sentence's first line to the last.
     sentence_of = {i: lines for lines in _units(passage).lines for i in lines}
@@ -394,9 +398,8 @@ def _narrowed(span: str, query: Query, idf: Callable[[str], float] | None) -> st
     else:
         # The neighbour that answers as well stays ("Đoàn viên quá 30 tuổi ...; nếu có nguyện
         # vọng tiếp tục sinh hoạt Đoàn ..." is one rule), as in best_sentences.
-        neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(texts)]
-        extra = max(neighbours, key=lambda i: clause_scores[i])
-        if clause_scores[extra] >= NEIGHBOUR_SHARE * clause_scores[best]:
+        extra = _answering_neighbour(clause_scores, best)
+        if extra is not None:
             first, last = min(best, extra), max(best, extra)
     return span[clauses[first][0]:clauses[last][1]].strip()
 

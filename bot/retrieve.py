@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,6 +114,19 @@ def without_citations(text: str) -> str:
         return text
     year = LAW_YEAR.match(folded, law.end(1))  # "Luật Công đoàn 2012", "... năm 2012"
     return f"{text[:law.start(1)]} {text[year.end() if year else law.end(1):]}"
+
+
+# Where a definition may start in a passage: a line's or sentence's start, past list markers.
+DEFINITION_START = r"(?:^|\n|[.;:!?]\s)[\s\-\u2013\u2022*_#\"\u201c'(\d.)]*"
+
+
+@lru_cache(maxsize=64)
+def definition_pattern(terms: tuple[str, ...], start: str) -> re.Pattern[str]:
+    """Folded text defining one of the folded ``terms`` from ``start`` on: the term, maybe its
+    abbreviation in brackets, "là" ("cong doan co so (cdcs) la ...", not "... la gi")."""
+    subject = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"{start}(?:{subject})\b[\s*_\"\u201d']*(?:\([^)\n]{{0,80}}\)[\s*_\"\u201d']*)?"
+                      r"la\b(?!\s+gi\b)")
 
 
 def with_aliases(tokens: set[str], aliases: Sequence[tuple[set[str], set[str]]]) -> set[str]:
@@ -221,18 +235,18 @@ class Retriever:
         return tuple(sorted(t for t in terms if t))
 
     @staticmethod
-    def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, str]]:
+    def _document_names(index: KnowledgeIndex) -> list[tuple[str, str, str, tuple[str, ...]]]:
         """(doc id, folded title, kind, number keys) per document, computed once per index version.
         The keys are its number and, when the number has no year ("991/QĐ-UBND"), its number
-        with the year of its date ("991/2008"), the way members cite it; space-separated."""
-        def keys(d: DocInfo) -> str:
+        with the year of its date ("991/2008"), the way members cite it."""
+        def keys(d: DocInfo) -> tuple[str, ...]:
             if not d.number:
-                return ""
+                return ()
             key = number_key(d.number)
             first = key.split("/")[0]
             if d.date and first.isdigit() and not re.search(r"/(?:19|20)\d\d\b", key):
-                key += f" {first}/{d.date[:4]}"
-            return key
+                return key, f"{first}/{d.date[:4]}"
+            return (key,)
         return index.derived("document_names", lambda: [
             (d.doc_id, fold(d.title), d.kind, keys(d)) for d in index.documents.values()])
 
@@ -252,7 +266,7 @@ class Retriever:
         named = set()
         for doc_id, title, kind, numbers in self._document_names(index or self.index):
             cited = any(n == key or n.endswith(key) or key.startswith(f"{n}/")
-                        for key in numbers.split() for n in query.numbers)
+                        for key in numbers for n in query.numbers)
             by_name = query.law_name is not None and kind == "law" and query.law_name in title
             if cited or by_name:
                 named.add(doc_id)
@@ -268,9 +282,7 @@ class Retriever:
     @staticmethod
     def _defines(query: Query, index: KnowledgeIndex, fused: np.ndarray) -> np.ndarray:
         """1.0 for each of the best passages that defines the question's term."""
-        subject = "|".join(re.escape(t) for t in query.defines)
-        definition = re.compile(rf"(?:^|\n|[.;:!?]\s)[\s\-\u2013\u2022*_#\"\u201c'(\d.)]*(?:{subject})\b"
-                                rf"[\s*_\"\u201d']*(?:\([^)\n]{{0,80}}\)[\s*_\"\u201d']*)?la\b(?!\s+gi\b)")
+        definition = definition_pattern(query.defines, DEFINITION_START)
         rows = np.zeros(len(fused), dtype=np.float64)
         for row in np.argsort(-fused, kind="stable")[:DEFINITION_CANDIDATES]:
             if definition.search(fold(index.chunks[int(row)].text)):

@@ -15,6 +15,15 @@ def engine_with(settings: Settings, embedder: Embedder, name: str, text: str) ->
     return engine_for(settings, embedder)
 
 
+def decision(number: str) -> str:
+    """A provincial Youth Union decision numbered ``number``, dated 02/3/2024: header, Điều 1-2."""
+    return (f"BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: {number}\n"
+            f"QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số {number} ngày 02 tháng 3 năm 2024 "
+            "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
+            "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n")
+
+
 def top_title(engine: Engine, question: str) -> str:
     return engine.retriever.search(question, k=3)[0].title
 
@@ -98,12 +107,7 @@ def test_an_abbreviation_counts_as_the_words_it_stands_for() -> None:
 
 def test_a_cited_number_finds_the_document_and_the_question_finds_the_passage(
         settings: Settings, embedder: Embedder) -> None:
-    engine = engine_with(settings, embedder, "qd146.txt",
-                         "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/2024/QĐ-ĐTN\n"
-                         "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/2024/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
-                         "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
-                         "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
-                         "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n"
+    engine = engine_with(settings, embedder, "qd146.txt", decision("146/2024/QĐ-ĐTN") +
                          "Điều 3. Các ban, đơn vị trực thuộc Tỉnh đoàn chịu trách nhiệm thi hành Quyết định này.\n")
     query = engine.retriever.parse("QĐ 146/2024/QĐ-ĐTN có hiệu lực từ khi nào?")
     assert query.numbers == ("146/2024/qd-dtn",)
@@ -113,12 +117,7 @@ def test_a_cited_number_finds_the_document_and_the_question_finds_the_passage(
 
 
 def test_a_number_and_year_cite_a_document_as_its_full_number_does(settings: Settings, embedder: Embedder) -> None:
-    engine = engine_with(settings, embedder, "qd146.txt",
-                         "BAN CHẤP HÀNH ĐOÀN TỈNH\nSố: 146/QĐ-ĐTN\n"
-                         "QUYẾT ĐỊNH của Ban Thường vụ Tỉnh đoàn số 146/QĐ-ĐTN ngày 02 tháng 3 năm 2024 "
-                         "về việc ban hành Quy chế thi đua của Tỉnh đoàn\n"
-                         "Điều 1. Ban hành kèm theo Quyết định này Quy chế thi đua, khen thưởng của Tỉnh đoàn.\n"
-                         "Điều 2. Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký.\n")
+    engine = engine_with(settings, embedder, "qd146.txt", decision("146/QĐ-ĐTN"))
     doc_id = next(d.doc_id for d in engine.documents() if d.source == "qd146.txt")
     # "Quyết định 146/2024": the number with the year of the document's date, as members cite it
     query = engine.retriever.parse("Quyết định 146/2024 có hiệu lực từ khi nào?")
