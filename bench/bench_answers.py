@@ -58,6 +58,7 @@ from bot.text import strip_diacritics
 DEV = ROOT / "bench" / "data" / "member_questions.jsonl"
 RESTORATION = ROOT / "bench" / "data" / "restoration_questions.txt"  # written later, for restoration only
 REALDOCS = ROOT.parent / "shared" / "realdocs"
+HELDOUT = ROOT / ".cache" / "heldout"  # bench/fetch_heldout.py puts the held-out files here
 SHOWN = 3
 QUESTION_WORDS = ("mấy", "gì", "nào", "bao nhiêu", "khi nào", "ở đâu", "ai", "bao lâu")
 
@@ -230,16 +231,26 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
         print("\nrestored wrong:\n  " + "\n  ".join(wrong[:40]))
 
 
-def realdocs(path: Path, work: Path) -> None:
+def file_set(path: Path, work: Path, title: str, label: str) -> None:
+    """Questions over a folder of real files (``files/``, ``questions.tsv`` with snippets, and
+    ``out_of_scope.txt`` when present), indexed as an admin would drop them in knowledge/."""
     questions = list(csv.DictReader((path / "questions.tsv").open(encoding="utf-8"), delimiter="\t"))
-    knowledge = work / "realdocs-knowledge"
+    oos_file = path / "out_of_scope.txt"
+    outside = question_lines(oos_file) if oos_file.is_file() else []
+    questions += [{"qid": f"oos{i:02d}", "question": q, "local_name": "-", "answer_snippet": "",
+                   "style": "out_of_scope"} for i, q in enumerate(outside)]
+    knowledge = work / f"{label}-knowledge"
     shutil.copytree(path / "files", knowledge)
-    settings = Settings(_env_file=None, knowledge_dir=knowledge, index_dir=work / "realdocs-index",  # type: ignore[call-arg]
-                        data_dir=work / "data", cache_dir=ROOT / ".cache", database_url=f"sqlite:///{work}/r.db")
+    settings = Settings(_env_file=None, knowledge_dir=knowledge, index_dir=work / f"{label}-index",  # type: ignore[call-arg]
+                        data_dir=work / f"{label}-data", cache_dir=ROOT / ".cache",
+                        database_url=f"sqlite:///{work}/{label}.db")
     settings.embedding_model = model_name()
     engine = Engine(settings)
     engine.reindex()
-    assistant = Assistant(engine)
+    judge_questions(Assistant(engine), questions, title)
+
+
+def judge_questions(assistant: Assistant, questions: list[dict[str, str]], title: str) -> None:
     judge = Judge()
     missed = []
     for q in questions:
@@ -247,19 +258,38 @@ def realdocs(path: Path, work: Path) -> None:
         assert reply.answer is not None
         if q["style"] == "out_of_scope":
             judge.out_of_scope("out_of_scope", reply.answer)
+            if not reply.answer.abstained:
+                missed.append(f"{q['qid']} answered out of scope: {q['question']}")
         elif not judge.in_scope(q["style"], reply.answer, [q["answer_snippet"]]):
-            missed.append(f"{q['qid']} ({q['local_name']}): {q['question']}")
-    print(f"\n## Real documents' questions ({path})\n")
+            missed.append(f"{q['qid']} ({q.get('local_name', '-')}): {q['question']}")
+    print(f"\n## {title}\n")
     print(judge.table())
     if missed:
-        print("\nnot answered in the shown passages:\n  " + "\n  ".join(missed))
+        print("\nmissed:\n  " + "\n  ".join(missed))
+
+
+def sample_set(path: Path, work: Path) -> None:
+    """The held-out questions on the sample article, over the knowledge base that ships."""
+    questions = list(csv.DictReader((path / "sample.tsv").open(encoding="utf-8"), delimiter="\t"))
+    settings = Settings(_env_file=None, knowledge_dir=ROOT / "knowledge", index_dir=work / "sample-index",  # type: ignore[call-arg]
+                        data_dir=work / "sample-data", cache_dir=ROOT / ".cache",
+                        database_url=f"sqlite:///{work}/sample.db")
+    settings.embedding_model = model_name()
+    engine = Engine(settings)
+    engine.reindex()
+    judge_questions(Assistant(engine), questions, "HELD-OUT: the sample article that ships (knowledge/)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--realdocs", type=Path, default=REALDOCS if REALDOCS.is_dir() else None)
     parser.add_argument("--no-realdocs", action="store_true")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also the held-out set (bench/data/heldout; fetch it with bench/fetch_heldout.py)")
+    parser.add_argument("--heldout-only", action="store_true", help="only the held-out set")
     args = parser.parse_args()
+    if (args.heldout or args.heldout_only) and not (HELDOUT / "files").is_dir():
+        sys.exit(f"held-out files not found in {HELDOUT}: run bench/fetch_heldout.py first")
     corpus_path = EVAL / "domain" / "corpus.jsonl"
     if not corpus_path.is_file():
         sys.exit(f"domain corpus not found at {corpus_path} (set HOIDOAN_EVAL_DIR)")
@@ -275,9 +305,13 @@ def main() -> int:
                                engine.embedder.dimension)
         IndexBuilder(settings.index_dir, engine.embedder, engine.chunker(), cache).build(load_corpus(corpus_path))
         print(f"settings as shipped; model {engine.embedder.name}; {len(corpus)} documents")
-        dev_set(Assistant(engine), engine, corpus, rows)
-        if args.realdocs and not args.no_realdocs:
-            realdocs(args.realdocs, work)
+        if not args.heldout_only:
+            dev_set(Assistant(engine), engine, corpus, rows)
+            if args.realdocs and not args.no_realdocs:
+                file_set(args.realdocs, work, f"Real documents' questions ({args.realdocs})", "realdocs")
+        if args.heldout or args.heldout_only:
+            file_set(HELDOUT, work, "HELD-OUT: real files and questions never tuned on (bench/data/heldout)", "heldout")
+            sample_set(HELDOUT, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
