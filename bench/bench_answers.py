@@ -52,6 +52,7 @@ from bot.embed import EmbeddingCache, cache_path_for
 from bot.engine import Engine
 from bot.evaluate import load_corpus
 from bot.index import IndexBuilder
+from bot.ranking import Band
 from bot.settings import Settings
 from bot.text import strip_diacritics
 
@@ -101,6 +102,7 @@ class Judge:
         row["shown"] += bool(hits)
         row["highlight"] += bool(hits) and any(overlaps(hits[0].highlight, span) for span in spans)
         row["not_found"] += answer.abstained
+        row["not_sure"] += answer.not_sure
         docs = [r.doc_id for r in shown]
         row["two_of_one"] += len(set(docs)) < len(docs)
         # The answer came from a document's second shown passage (its first did not answer).
@@ -110,7 +112,8 @@ class Judge:
 
     def out_of_scope(self, group: str, answer: Answer) -> None:
         self.rows[group]["oos"] += 1
-        self.rows[group]["oos_answered"] += not answer.abstained
+        self.rows[group]["oos_answered"] += answer.band is Band.CONFIDENT
+        self.rows[group]["oos_not_sure"] += answer.not_sure
 
     def table(self) -> str:
         def pct(a: int, b: int) -> str:
@@ -122,13 +125,15 @@ class Judge:
             for key, value in row.items():
                 total[key] += value
             out.append([group, row["n"] or row["oos"], pct(row["first"], row["n"]), pct(row["shown"], row["n"]),
-                        pct(row["highlight"], row["n"]), pct(row["not_found"], row["n"]),
-                        pct(row["oos_answered"], row["oos"])])
+                        pct(row["highlight"], row["n"]), pct(row["not_sure"], row["n"]),
+                        pct(row["not_found"], row["n"]),
+                        pct(row["oos_answered"], row["oos"]), pct(row["oos_not_sure"], row["oos"])])
         out.append(["all in scope", total["n"], pct(total["first"], total["n"]), pct(total["shown"], total["n"]),
-                    pct(total["highlight"], total["n"]), pct(total["not_found"], total["n"]),
-                    pct(total["oos_answered"], total["oos"])])
-        return table(["questions", "n", "answer first", "in the 3 shown", "highlight on answer",
-                      "wrongly not found", "out of scope answered"], out)
+                    pct(total["highlight"], total["n"]), pct(total["not_sure"], total["n"]),
+                    pct(total["not_found"], total["n"]), pct(total["oos_answered"], total["oos"]),
+                    pct(total["oos_not_sure"], total["oos"])])
+        return table(["questions", "n", "answer first", "in the 3 shown", "highlight on answer", "not sure",
+                      "wrongly not found", "out of scope answered (confident)", "out of scope: not sure"], out)
 
 
 def restoration(engine: Engine, questions: list[str]) -> tuple[int, int, int, int, list[str]]:
@@ -176,7 +181,7 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
         assert reply.answer is not None
         if row["style"] == "out_of_scope":
             judge.out_of_scope("out_of_scope", reply.answer)
-            if not reply.answer.abstained:
+            if reply.answer.band is Band.CONFIDENT:
                 missed.append(f"{row['qid']} answered out of scope: {row['question']}")
             continue
         if not judge.in_scope(row["style"], reply.answer, spans_of(row, corpus)):
@@ -258,7 +263,7 @@ def judge_questions(assistant: Assistant, questions: list[dict[str, str]], title
         assert reply.answer is not None
         if q["style"] == "out_of_scope":
             judge.out_of_scope("out_of_scope", reply.answer)
-            if not reply.answer.abstained:
+            if reply.answer.band is Band.CONFIDENT:
                 missed.append(f"{q['qid']} answered out of scope: {q['question']}")
         elif not judge.in_scope(q["style"], reply.answer, [q["answer_snippet"]]):
             missed.append(f"{q['qid']} ({q.get('local_name', '-')}): {q['question']}")

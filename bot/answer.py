@@ -19,68 +19,29 @@ import itertools
 import math
 import re
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from bot.index import KnowledgeIndex
 from bot.lexical import analyze
-from bot.retrieve import Hit, Query, Retriever, definition_pattern, without_citations
+from bot.ranking import (
+    FEATURES,
+    Band,
+    Confidence,
+    Ranker,
+    confidence_features,
+    shipped_confidence,
+    shipped_ranker,
+)
+from bot.retrieve import DEFINITION_START, Hit, Query, Retriever, definition_pattern, without_citations
 from bot.text import fold, folded_tokens, split_sentences, word_count
 
-# Confidence model: a logistic combination of the first shown passage's cosine similarity
-# with the question, the share of the question's syllables it contains, that share
-# weighted by rarity (a passage that lacks the question's telling word, "nông dân" in
-# "Hội Nông dân có nhiệm vụ gì?", is about something else), and the cosine similarity of
-# its highlighted sentence with the question (a passage on the right topic whose best
-# sentence still answers something else). The coefficients were fitted on the shared
-# evaluation sets and the member dev set against out-of-scope questions
-# (bench/bench_abstain.py prints the fit and the trade-off table).
-CONF_BIAS = -33.71
-CONF_DENSE = 16.35
-CONF_COVERAGE = 4.05
-CONF_SPECIFIC = 2.75
-CONF_SENTENCE = 17.57
-# The highlighted sentence's cosine with its question as observed over those 2,287 questions
-# (0.757-0.977): when no value in this range could change the decision, it is not computed
-# (one more encode), and the passage's own cosine stands in for it in the confidence shown.
-SENTENCE_RANGE = (0.75, 0.98)
-
-
-NAMED_DOCUMENT_CONFIDENCE = 0.9
-
-
-def confidence(dense: float, coverage: float, specificity: float = 1.0, sentence: float | None = None) -> float:
-    """``sentence``: the highlight's cosine with the question (None: estimated by the passage's)."""
-    if sentence is None:
-        sentence = min(max(dense, SENTENCE_RANGE[0]), SENTENCE_RANGE[1])
-    z = (CONF_BIAS + CONF_DENSE * dense + CONF_COVERAGE * coverage + CONF_SPECIFIC * specificity
-         + CONF_SENTENCE * sentence)
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-@dataclass(frozen=True)
-class Signals:
-    """What the confidence is computed from: the first shown passage against the question."""
-
-    dense: float
-    coverage: float
-    specificity: float
-    sentence: float | None = None  # cosine of its highlighted sentence(s) with the question
-
-    def confidence(self) -> float:
-        return confidence(self.dense, self.coverage, self.specificity, self.sentence)
-
-    def settled(self, threshold: float) -> bool:
-        """Whether answering or not at ``threshold`` is the same whatever the sentence's cosine."""
-        if self.sentence is not None:
-            return True
-        low, high = (confidence(self.dense, self.coverage, self.specificity, s) for s in SENTENCE_RANGE)
-        return (low >= threshold) == (high >= threshold)
-
-    def as_list(self) -> list[float]:
-        return [self.dense, self.coverage, self.specificity, self.dense if self.sentence is None else self.sentence]
+# How many candidates the learned ranking orders (bot/ranking.py); more cost sentence scoring.
+CANDIDATES = 20
 
 
 @dataclass
@@ -113,6 +74,11 @@ class Answer:
     follow_up_of: str | None = None  # the previous question a follow-up was read with
     faq_answer: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    band: Band = Band.CONFIDENT  # NOT_SURE: ``results`` are the nearest passages, shown as such
+
+    @property
+    def not_sure(self) -> bool:
+        return self.band is Band.NOT_SURE
 
     def summaries(self) -> list[dict[str, Any]]:
         """What the question log keeps of the results (enough to rebuild buttons and send files)."""
@@ -123,6 +89,7 @@ class Answer:
         return {
             "question": self.question,
             "abstained": self.abstained,
+            "band": self.band.value,
             "confidence": round(self.confidence, 4),
             "restored_question": self.restored_question,
             "follow_up_of": self.follow_up_of,
@@ -405,19 +372,60 @@ def _narrowed(span: str, query: Query, idf: Callable[[str], float] | None) -> st
 
 
 SHOWN = 3  # results a member sees first (the layouts' SHOWN_FIRST)
-# Among the passages shown, the one whose best sentence holds the question's words
-# together comes first: fused score + this weight x its evidence relative to the best
-# one's (bench/bench_answers.py: 0.1-0.2 give the same order on the dev set).
-EVIDENCE_WEIGHT = 0.15
 
 
-def reranked(hits: list[Hit], query: Query, idf: Callable[[str], float]) -> list[Hit]:
-    """The shown passages ordered by retrieval score and sentence evidence together."""
-    shown = hits[:SHOWN]
-    found = [evidence(hit.chunk.text, query, idf) for hit in shown]
-    top = max(found, default=0.0) or 1.0
-    order = sorted(range(len(shown)), key=lambda i: -(shown[i].score + EVIDENCE_WEIGHT * found[i] / top))
-    return [shown[i] for i in order] + hits[SHOWN:]
+def passage_features(hits: Sequence[Hit], query: Query, index: KnowledgeIndex, named: set[str],
+                     replaced: dict[str, str]) -> np.ndarray:
+    """The ranking features (bot/ranking.py FEATURES, in that order) of each candidate."""
+    if not hits:
+        return np.zeros((0, len(FEATURES)))
+    idf = index.lexical.idf
+    evidences = [evidence(h.chunk.text, query, idf) for h in hits]
+    best_evidence = max(evidences) or 1.0
+    top_score, low_score = hits[0].score, min(h.score for h in hits)
+    spread = (top_score - low_score) or 1.0
+    best_lexical = max(h.lexical for h in hits) or 1.0
+    best_dense = max(h.dense for h in hits)
+    kind = _question(query.lexical_text)[2]
+    defines = definition_pattern(query.defines, DEFINITION_START) if query.defines else None
+    size = math.log1p(len(index.chunks))
+    rows = []
+    for rank, (hit, found) in enumerate(zip(hits, evidences, strict=True)):
+        folded = fold(hit.chunk.text)
+        doc_rows = index.rows_by_doc.get(hit.doc_id, [hit.row])
+        place = doc_rows.index(hit.row) if hit.row in doc_rows else 0
+        rows.append([
+            1.0 / (1.0 + rank),
+            (hit.score - top_score) / spread,
+            hit.lexical / best_lexical,
+            hit.dense,
+            hit.dense - best_dense,
+            hit.coverage,
+            hit.specificity,
+            math.log1p(found),
+            found / best_evidence,
+            float(kind is not None and bool(kind.search(folded))),
+            float(hit.doc_id in named),
+            float(bool(query.article) and hit.chunk.article == query.article),
+            float(defines is not None and bool(defines.search(folded))),
+            float(query.signer and place == len(doc_rows) - 1),
+            float(hit.doc_id in replaced),
+            place / max(len(doc_rows) - 1, 1),
+            size,
+        ])
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _at_most(hits: list[Hit], per_doc: int, k: int) -> list[Hit]:
+    taken: dict[str, int] = {}
+    out = []
+    for hit in hits:
+        if taken.get(hit.doc_id, 0) < per_doc:
+            taken[hit.doc_id] = taken.get(hit.doc_id, 0) + 1
+            out.append(hit)
+            if len(out) >= k:
+                break
+    return out
 
 
 def _grouped(hits: list[Hit]) -> list[Hit]:
@@ -428,46 +436,48 @@ def _grouped(hits: list[Hit]) -> list[Hit]:
 
 
 class Answerer:
-    """Runs retrieval and decides between answering and abstaining."""
+    """Runs retrieval, orders the passages with the learned ranking and picks the answer's band."""
 
-    def __init__(self, retriever: Retriever, threshold: float = 0.5, top_k: int = 5, per_doc: int = 3) -> None:
+    def __init__(self, retriever: Retriever, threshold: float | None = None, top_k: int = 5, per_doc: int = 3,
+                 ranker: Ranker | None = None, sure: Confidence | None = None) -> None:
         self.retriever = retriever
-        self.threshold = threshold
+        self.ranker = ranker or shipped_ranker()
+        self.sure = sure or shipped_confidence()
+        if threshold is not None:  # a deployment's own "not found" threshold (HOIDOAN_ABSTAIN_THRESHOLD)
+            self.sure = replace(self.sure, not_sure=threshold, confident=max(threshold, self.sure.confident))
         self.top_k = top_k
         self.per_doc = per_doc
 
-    def shown(self, query: Query, index: KnowledgeIndex, k: int | None = None,
-              exact: bool = False) -> tuple[list[Hit], Signals | None]:
-        """The passages in the order a member sees them, and the first one's signals (None when
-        nothing was found). The highlight's cosine is computed only when it could change the
-        answer at this threshold, or always with ``exact`` (the calibration needs it)."""
-        vector = self.retriever.query_vector(query)  # encoded once: the search and the highlight use it
-        hits = self.retriever.search(query, k=k or self.top_k, index=index, per_doc=self.per_doc, vector=vector)
-        hits = reranked(hits, query, index.lexical.idf)
+    def candidates(self, query: Query, index: KnowledgeIndex) -> tuple[list[Hit], np.ndarray]:
+        """The retriever's candidates and their ranking features (the training script uses these too)."""
+        vector = self.retriever.query_vector(query)
+        hits = self.retriever.search(query, k=CANDIDATES, index=index, per_doc=CANDIDATES, vector=vector)
+        named = self.retriever.named_documents(query, index)
+        return hits, passage_features(hits, query, index, named, self.retriever.replaced_by(index))
+
+    def shown(self, query: Query, index: KnowledgeIndex, k: int | None = None) -> tuple[list[Hit], float]:
+        """The passages in the order a member sees them (each hit's score is the ranking model's),
+        and the probability that the first one answers."""
+        hits, features = self.candidates(query, index)
         if not hits:
-            return hits, None
-        first = hits[0]
-        signals = Signals(first.dense, first.coverage, first.specificity)
-        if exact or not signals.settled(self.threshold):
-            highlight = best_sentences(first.chunk.text, query, idf=index.lexical.idf, shown=False)
-            sentence = float(self.retriever.embedder.encode_passages([highlight])[0] @ vector) if highlight \
-                else first.dense
-            signals = Signals(first.dense, first.coverage, first.specificity, sentence)
-        return hits, signals
+            return [], 0.0
+        scores = self.ranker.scores(features)
+        sure = self.sure.probability(confidence_features(features, scores))
+        order = sorted(range(len(hits)), key=lambda i: (-scores[i], i))
+        ranked = [replace(hits[i], score=float(scores[i])) for i in order]
+        return _at_most(ranked, self.per_doc, k or self.top_k), sure
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         started = time.perf_counter()
         text = question.strip()
         if not text or not fold(text).strip(" ?.!"):
-            return Answer(question, [], 0.0, True, seconds=time.perf_counter() - started)
+            return Answer(question, [], 0.0, True, seconds=time.perf_counter() - started, band=Band.NOT_FOUND)
         index = self.retriever.index
         query = self.retriever.parse(text, index)
-        hits, signals = self.shown(query, index, k)
-        conf = signals.confidence() if signals else 0.0
-        if hits and hits[0].doc_id in self.retriever.named_documents(query, index):
-            conf = max(conf, NAMED_DOCUMENT_CONFIDENCE)  # the member cited this very document's number
+        hits, conf = self.shown(query, index, k)
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
+        band = self.sure.band(conf) if hits else Band.NOT_FOUND
         replaced = self.retriever.replaced_by(index)
         # Passages of one document that are shown together stay together under its source
         # (a charter's second article right after its first); what is shown does not change.
@@ -476,7 +486,7 @@ class Answerer:
         for result in results:
             newer = index.documents.get(replaced.get(result.doc_id, ""))
             result.replaced_by = newer.title if newer else None
-        abstained = conf < self.threshold
+        abstained = band is Band.NOT_FOUND
         shown = self.retriever.abbreviations.spell_out(query.restored)
         return Answer(
             question=question,
@@ -486,6 +496,7 @@ class Answerer:
             restored_question=shown if shown != query.text else None,
             seconds=time.perf_counter() - started,
             extra={"weak_results": results if abstained else []},
+            band=band,
         )
 
     @staticmethod

@@ -141,7 +141,7 @@ class Assistant:
             chat_id=asker.chat_id, chat_type=asker.chat_type, user_id=asker.user_id or 0,
             question=reply.question, latency_ms=reply.latency_ms, abstained=answer.abstained,
             confidence=answer.confidence, restored=answer.restored_question, results=answer.summaries(),
-            searched=reply.searched)
+            searched=reply.searched, band=answer.band)
 
 
 def _adds_to(question: str, previous: str, answer: Answer) -> bool:

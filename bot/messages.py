@@ -24,6 +24,9 @@ NO_INDEX = "Chưa có tài liệu nào được lập chỉ mục. Quản trị 
 FAQ_TITLE_TEXT = "💡 Hỏi đáp thường gặp:"
 RESTORED_NOTE = "(Hiểu câu hỏi là: \"{restored}\")"
 ANSWER_HEADER = "Kết quả phù hợp nhất:"
+# The "not sure" band: the nearest passages, said plainly, and whom to ask.
+NOT_SURE_HEADER = "Mình chưa chắc chắn, đây là những đoạn gần nhất:"
+NOT_SURE_CONTACT = "Nếu chưa đúng ý bạn, vui lòng liên hệ {contact}."
 SOURCE = "Nguồn: {title}"
 DATE = "ngày {date}"
 LOW_CONFIDENCE_NOTE = "Độ tin cậy thấp, vui lòng đối chiếu với văn bản gốc."
@@ -99,6 +102,8 @@ NO_ANSWER_HTML = (
 )
 SAME_SOURCE = "cùng văn bản trên"
 ANSWER_TITLE = "🔎 <b>Kết quả phù hợp nhất</b>"
+NOT_SURE_TITLE = "🤔 <b>Mình chưa chắc chắn, đây là những đoạn gần nhất:</b>"
+NOT_SURE_CONTACT_HTML = "<i>Nếu chưa đúng ý bạn, vui lòng liên hệ <b>{contact}</b>.</i>"
 RESTORED_HTML = "<i>Hiểu câu hỏi là: “{restored}”</i>"
 MORE_TITLE = "🔎 <b>Các kết quả khác</b>"
 NO_MORE = "Không còn kết quả nào khác."
@@ -195,7 +200,7 @@ STATS_CAPTION = (
 STATS_NONE = "(chưa có)"
 UNANSWERED_EMPTY = "Chưa có câu hỏi nào bị bỏ ngỏ. 🎉"
 UNANSWERED_TITLE = "❓ <b>Câu hỏi chưa được trả lời tốt</b> (mới nhất trước)"
-UNANSWERED_WHY = {"abstained": "không tìm thấy", "down": "👎"}
+UNANSWERED_WHY = {"abstained": "không tìm thấy", "not_sure": "chưa chắc chắn", "down": "👎"}
 FAQ_USAGE = (
     "Cú pháp:\n<code>/faq add Câu hỏi? | Câu trả lời</code>\n"
     "<code>/faq list</code>\n<code>/faq remove số</code>"

@@ -59,7 +59,7 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
     lines = []
     if answer.restored_question:
         lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
-    lines.append(messages.ANSWER_HEADER)
+    lines.append(messages.NOT_SURE_HEADER if answer.not_sure else messages.ANSWER_HEADER)
     shown = answer.results[:max_results]
     for number, result in enumerate(shown, 1):
         lines.append("")
@@ -71,6 +71,8 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
             lines.append(f"   ({messages.SAME_SOURCE}{heading})")
         else:
             lines.append(f"   {source_line(result)}")
+    if answer.not_sure:
+        lines += ["", messages.NOT_SURE_CONTACT.format(contact=contact)]
     return "\n".join(lines)
 
 

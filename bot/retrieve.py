@@ -32,7 +32,7 @@ from bot.embed import Embedder
 from bot.fusion import fuse
 from bot.index import DocInfo, KnowledgeIndex
 from bot.lexical import analyze
-from bot.text import fold, has_diacritics, normalize
+from bot.text import INTERROGATIVES, fold, has_diacritics, normalize
 
 ARTICLE_QUERY = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
 ARTICLE_BOOST = 1.0
@@ -174,8 +174,9 @@ class Hit:
     row: int
     score: float  # fused score of the best passage (for ranking only)
     dense: float  # cosine similarity of the best passage with the question
-    coverage: float  # share of the question's folded syllables found in the passage
+    coverage: float  # share of the question's folded syllables (less its question words) in the passage
     specificity: float = 1.0  # the same share weighted by rarity (IDF): the telling words found
+    lexical: float = 0.0  # BM25 score of the passage
 
     @property
     def doc_id(self) -> str:
@@ -341,11 +342,12 @@ class Retriever:
         if not text.strip() or not index.chunks:
             return []
         query = question if isinstance(question, Query) else self.parse(question, index)
-        fused, _lexical, dense = self.score_passages(query, method, index, vector)
+        fused, lexical, dense = self.score_passages(query, method, index, vector)
         order = np.argsort(-fused, kind="stable")
         hits: list[Hit] = []
         taken: dict[str, int] = {}
-        query_tokens = set(analyze(query.lexical_text, bigrams=False))
+        # What the passage should hold: the question's words, not its question words.
+        query_tokens = set(analyze(query.lexical_text, bigrams=False)) - INTERROGATIVES
         aliases = [(set(analyze(a, bigrams=False)), set(analyze(e, bigrams=False))) for a, e in query.aliases]
         # Rare words say what a question is about ("nông dân", "căn cước"); very short tokens
         # are mostly slang or typing shortcuts ("ko", "đc") and say nothing.
@@ -361,7 +363,7 @@ class Retriever:
             specificity = (sum(w for t, w in weights.items() if t in passage_tokens) / total_weight
                            if total_weight else 1.0)
             hits.append(Hit(index.documents[chunk.doc_id], chunk, int(row), float(fused[row]),
-                            float(dense[row]), coverage, specificity))
+                            float(dense[row]), coverage, specificity, float(lexical[row])))
             if len(hits) >= k:
                 break
         return hits

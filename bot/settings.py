@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     dense_weight: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     fusion: Literal["weighted", "rrf"] = "weighted"
     top_k: Annotated[int, Field(ge=1, le=50)] = 5
-    abstain_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.50
+    # Below this confidence the bot says it found nothing; unset: the calibrated bands
+    # (bot/data/confidence.json: confident, "not sure" with the nearest passages, not found).
+    abstain_threshold: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
     contact_text: str = "Ban Chấp hành Đoàn cơ sở hoặc Bí thư chi đoàn của bạn"
     # A short question in a private chat within this many minutes may be a follow-up of the
     # previous one ("còn đoàn phí thì sao?", bot/followup.py); 0 turns follow-ups off.

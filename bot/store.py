@@ -51,6 +51,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 
 from bot.faq import Faq
+from bot.ranking import Band
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,6 +109,7 @@ class QuestionRow(Base):
     restored: Mapped[str | None] = mapped_column(Text)
     searched: Mapped[str | None] = mapped_column(Text)  # a follow-up's text as searched
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    band: Mapped[str | None] = mapped_column(String(20))  # bot.ranking.Band's value; None before 0007
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     faq_id: Mapped[int | None] = mapped_column(Integer)
@@ -230,7 +232,7 @@ class Unanswered:
     question_id: int
     created_at: dt.datetime
     question: str
-    why: str  # "abstained" or "down" or "down:<reason>"
+    why: str  # "abstained", "not_sure", "down" or "down:<reason>"
 
 
 class Store:
@@ -374,10 +376,12 @@ class Store:
     def log_question(self, *, chat_id: int, user_id: int, question: str, abstained: bool,
                      chat_type: str = "private", confidence: float = 0.0, latency_ms: float = 0.0,
                      restored: str | None = None, results: Sequence[dict[str, Any]] = (),
-                     faq_id: int | None = None, searched: str | None = None) -> int:
+                     faq_id: int | None = None, searched: str | None = None, band: Band | None = None) -> int:
         top = results[0] if results else {}
+        band = band or (Band.NOT_FOUND if abstained else Band.CONFIDENT)
         row = QuestionRow(chat_id=chat_id, chat_type=chat_type, user_id=user_id, question=question,
-                          restored=restored, searched=searched, abstained=abstained, confidence=float(confidence),
+                          restored=restored, searched=searched, abstained=abstained, band=band.value,
+                          confidence=float(confidence),
                           latency_ms=float(latency_ms), faq_id=faq_id,
                           top_doc_id=top.get("doc_id"), top_title=top.get("title"),
                           results=[dict(r) for r in results])
@@ -434,19 +438,22 @@ class Store:
         return out
 
     def unanswered(self, limit: int = 20) -> list[Unanswered]:
-        """Newest questions that the bot abstained on or that a member marked 👎."""
+        """Newest questions that the bot abstained on, answered only as "not sure", or that a
+        member marked 👎."""
         with self._session() as s:
             down = {qid: reason for qid, reason in s.execute(
                 select(FeedbackRow.question_id, FeedbackRow.reason).where(FeedbackRow.value == "down"))}
             rows = s.scalars(
                 select(QuestionRow)
-                .where(QuestionRow.abstained.is_(True) | QuestionRow.id.in_(select(FeedbackRow.question_id)
-                                                                             .where(FeedbackRow.value == "down")))
+                .where(QuestionRow.abstained.is_(True) | (QuestionRow.band == Band.NOT_SURE.value)
+                       | QuestionRow.id.in_(select(FeedbackRow.question_id).where(FeedbackRow.value == "down")))
                 .order_by(QuestionRow.created_at.desc(), QuestionRow.id.desc()).limit(limit))
             out = []
             for row in rows:
                 if row.abstained:
                     why = "abstained"
+                elif row.band == Band.NOT_SURE.value and row.id not in down:
+                    why = "not_sure"
                 else:
                     reason = down.get(row.id)
                     why = f"down:{reason}" if reason else "down"

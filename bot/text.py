@@ -30,6 +30,10 @@ VOWELS = set("aăâeêioôơuưy")
 # Vowels with a hat or a horn take the tone in a cluster ("tiền", "người", "muốn").
 MARKED_VOWELS = set("ăâêôơư")
 WORD = re.compile(r"\w+", re.UNICODE)
+# Folded question words and particles ("khi nào", "bao nhiêu", "không", "vậy"): they say what
+# kind of answer is wanted and are never in the passage that gives it.
+INTERROGATIVES = frozenset({"ai", "gi", "nao", "may", "bao", "nhieu", "khi", "dau", "sao", "khong", "chua",
+                            "vay", "nhi", "ha", "ko", "hok", "hem"})
 
 
 @lru_cache(maxsize=200_000)

@@ -83,3 +83,19 @@ def test_two_passages_of_one_document_are_grouped_under_its_source() -> None:
     assert check_html(html) is None
     assert html.count("Tài liệu &lt;1&gt; &amp; co") == 1 and "cùng văn bản trên · Điều 4" in html
     assert html.count("Tài liệu &lt;2&gt; &amp; co") == 1
+
+
+def test_a_not_sure_answer_is_labelled_with_its_passages_and_the_contact() -> None:
+    from bot.messages import NOT_SURE_HEADER, NOT_SURE_TITLE
+    from bot.ranking import Band
+    from bot.render import render_text
+
+    answer = Answer("q", [result(1, "Đoàn viên đóng đoàn phí hằng tháng.", "Đoàn viên đóng đoàn phí hằng tháng.")],
+                    0.3, False, band=Band.NOT_SURE)
+    html = answer_html(answer, contact="Bí thư <chi đoàn>")
+    assert check_html(html) is None
+    assert html.startswith(NOT_SURE_TITLE) and "<blockquote>" in html and "Bí thư &lt;chi đoàn&gt;" in html
+    text = render_text(answer, "Bí thư chi đoàn")
+    assert text.startswith(NOT_SURE_HEADER) and "đoàn phí" in text and text.rstrip().endswith("Bí thư chi đoàn.")
+    confident = answer_html(Answer("q", answer.results, 0.9, False), contact="BCH")
+    assert NOT_SURE_TITLE not in confident and "BCH" not in confident

@@ -192,3 +192,25 @@ async def test_empty_and_edited_messages(bot, fake_api) -> None:
     await fake_api.send_text(chat, member, "   ?? ")
     reply = await fake_api.reply_to(chat, n)
     assert "chưa tìm thấy" in reply["text"] or "chưa nhập" in reply["text"]
+
+
+async def test_a_not_sure_answer_shows_its_label_passages_and_contact(bot, fake_api, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from bot import answer as answer_module
+    from bot.messages import NOT_SURE_TITLE
+    from bot.ranking import shipped_confidence
+
+    # Every answer below certainty is "not sure": the band's layout, through the real bot.
+    sure = replace(shipped_confidence(), confident=1.0, not_sure=0.0)
+    monkeypatch.setattr(answer_module, "shipped_confidence", lambda: sure)
+    member = fake_api.user(MEMBER_ID)
+    chat = fake_api.private_chat(member)
+    n = len(fake_api.sent)
+    await fake_api.send_text(chat, member, "ket nap doan may tuoi")
+    reply = await fake_api.reply_to(chat, n)
+    assert reply["text"].startswith(NOT_SURE_TITLE)
+    assert "<blockquote>" in reply["text"] and "16 tuổi" in reply["text"]
+    assert "Văn phòng Đoàn trường (phòng A1)" in reply["text"]
+    assert "👍" in fake_api.buttons(reply)
+    assert [u.why for u in bot.store.unanswered()] == ["not_sure"]

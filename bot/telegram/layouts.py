@@ -139,7 +139,8 @@ def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN
     """The answer to one question (results ``start`` .. ``start + count``), as one HTML text."""
     if answer.abstained or not answer.results:
         return messages.NO_ANSWER_HTML.format(contact=escape(contact))
-    lines = [messages.ANSWER_TITLE if start == 0 else messages.MORE_TITLE]
+    title = messages.NOT_SURE_TITLE if answer.not_sure else messages.ANSWER_TITLE
+    lines = [title if start == 0 else messages.MORE_TITLE]
     if start == 0 and answer.restored_question:
         lines.append(messages.RESTORED_HTML.format(restored=escape(answer.restored_question)))
     shown = answer.results[start:start + count]
@@ -149,6 +150,8 @@ def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN
         lines.append("")
         same = offset > 0 and shown[offset - 1].doc_id == result.doc_id
         lines.append(result_html(start + offset + 1, result, same_source=same))
+    if answer.not_sure and start == 0:
+        lines += ["", messages.NOT_SURE_CONTACT_HTML.format(contact=escape(contact))]
     return "\n".join(lines)
 
 

@@ -120,10 +120,11 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     assert answer is not None
     svc.telemetry.question("abstained" if answer.abstained else "answered", reply.latency_ms / 1000)
     # One line per question, without its text (admins see texts in /unanswered, logs do not).
-    log.info("question id=%s chat_type=%s abstained=%s confidence=%.2f latency_ms=%.0f",
-             qid, chat.type, answer.abstained, answer.confidence, reply.latency_ms,
+    log.info("question id=%s chat_type=%s band=%s confidence=%.2f latency_ms=%.0f",
+             qid, chat.type, answer.band.value, answer.confidence, reply.latency_ms,
              extra={"event": "question", "question_id": qid, "chat_type": str(chat.type),
-                    "abstained": answer.abstained, "latency_ms": round(reply.latency_ms, 1)})
+                    "abstained": answer.abstained, "band": answer.band.value,
+                    "latency_ms": round(reply.latency_ms, 1)})
     keyboard = None if answer.abstained else layouts.answer_keyboard(qid, answer.summaries())
     await _reply_parts(message, layouts.answer_html(answer, svc.settings.contact_text), keyboard, quote)
 
