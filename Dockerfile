@@ -74,10 +74,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOIDOAN_CACHE_DIR=/app/.cache \
     HOIDOAN_WEBHOOK_PORT=8080
 # Reading real office files (bot/readers.py): Tesseract with its Vietnamese data for scans
-# and photos, antiword for Word 97-2003 .doc files.
+# and photos, antiword for Word 97-2003 .doc files; libgomp1 for LightGBM (bot/ranking.py).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      tesseract-ocr tesseract-ocr-vie antiword \
+      tesseract-ocr tesseract-ocr-vie antiword libgomp1 \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin hoidoan
 COPY --from=build /opt/venv /opt/venv

@@ -463,7 +463,10 @@ class Answerer:
             return [], 0.0
         scores = self.ranker.scores(features)
         sure = self.sure.probability(confidence_features(features, scores))
-        order = sorted(range(len(hits)), key=lambda i: (-scores[i], i))
+        # A cited document number ("QĐ 45-QĐ/ĐTN") names the document exactly: its passages
+        # stay first (the training sets cite too few numbers for the model to learn it).
+        cited = self.retriever.named_documents(query, index) if query.numbers else set()
+        order = sorted(range(len(hits)), key=lambda i: (hits[i].doc_id not in cited, -scores[i], i))
         ranked = [replace(hits[i], score=float(scores[i])) for i in order]
         return _at_most(ranked, self.per_doc, k or self.top_k), sure
 
@@ -475,6 +478,8 @@ class Answerer:
         index = self.retriever.index
         query = self.retriever.parse(text, index)
         hits, conf = self.shown(query, index, k)
+        if hits and hits[0].doc_id in self.retriever.named_documents(query, index) and query.numbers:
+            conf = max(conf, self.sure.confident)  # the member cited this very document's number
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
         band = self.sure.band(conf) if hits else Band.NOT_FOUND
