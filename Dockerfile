@@ -18,6 +18,10 @@ ARG PIP_CERT=
 # wheels the build environment downloaded.
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
+# LightGBM's library needs the OpenMP runtime (the warm-up below answers a question).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgomp1 \
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 # Two environments. /opt/build has torch, transformers and the ONNX exporter, needed only to
 # rebuild and export the model (`hoidoan model install`, the `model` extra). /opt/venv is what
 # the runtime stage copies: the bot's dependencies alone (pyproject's `dependencies`).
