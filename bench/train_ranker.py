@@ -50,7 +50,7 @@ from bench_answers import answers
 from sklearn.linear_model import LogisticRegression
 
 from bot.abbrev import Abbreviations
-from bot.answer import Answerer
+from bot.answer import SHOWN, Answerer, at_most
 from bot.chunk import Chunker
 from bot.engine import Engine
 from bot.evaluate import build_eval_index, load_corpus, load_questions
@@ -210,16 +210,9 @@ def fit_confidence(x: np.ndarray, y: np.ndarray, corpora: np.ndarray) -> Confide
     return Confidence(model.coef_[0].astype(np.float64), float(model.intercept_[0]), mean, scale)
 
 
-def per_doc_top(order: list[int], docs: list[str], per_doc: int = 3, k: int = 3) -> list[int]:
-    taken: dict[str, int] = {}
-    out = []
-    for i in order:
-        if taken.get(docs[i], 0) < per_doc:
-            taken[docs[i]] = taken.get(docs[i], 0) + 1
-            out.append(i)
-            if len(out) == k:
-                break
-    return out
+def per_doc_top(order: list[int], docs: list[str]) -> list[int]:
+    """The 3 candidates a member sees under an order (at most 3 of one document, as served)."""
+    return at_most(order, lambda i: docs[i], SHOWN, SHOWN)
 
 
 def judge(questions: list[Question], probabilities: list[np.ndarray] | None) -> tuple[int, int, int]:

@@ -2,15 +2,16 @@
 
 The answer object is free of any chat service: the console, the JSON output and the
 Telegram layouts are all rendered from it. It never invents text: every highlight is a
-sentence of an indexed passage. When the best match is weak the answer abstains and
-says whom to ask instead (calibrated in bench/bench_abstain.py).
+sentence of an indexed passage. The learned ranking orders the passages and its confidence
+picks the band (bot/ranking.py, fitted by bench/train_ranker.py): confident, "not sure"
+(the nearest passages, labelled), or not found, which says whom to ask instead.
 
 Example::
 
-    >>> answerer = Answerer(retriever, threshold=0.8)  # doctest: +SKIP
+    >>> answerer = Answerer(retriever)  # doctest: +SKIP
     >>> answer = answerer.ask("Đại hội bầu Ban Chấp hành mấy đồng chí?")  # doctest: +SKIP
-    >>> answer.abstained, answer.results[0].highlight  # doctest: +SKIP
-    (False, 'Đại hội đã bầu Ban Chấp hành nhiệm kỳ 2022 - 2024 gồm 03 đồng chí ...')
+    >>> answer.band, answer.results[0].highlight  # doctest: +SKIP
+    (<Band.CONFIDENT: 'confident'>, 'Đại hội đã bầu Ban Chấp hành nhiệm kỳ 2022 - 2024 gồm 03 đồng chí ...')
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -39,6 +40,8 @@ from bot.ranking import (
 )
 from bot.retrieve import DEFINITION_START, Hit, Query, Retriever, definition_pattern, without_citations
 from bot.text import fold, folded_tokens, split_sentences, word_count
+
+T = TypeVar("T")
 
 # How many candidates the learned ranking orders (bot/ranking.py); more cost sentence scoring.
 CANDIDATES = 20
@@ -416,13 +419,16 @@ def passage_features(hits: Sequence[Hit], query: Query, index: KnowledgeIndex, n
     return np.asarray(rows, dtype=np.float64)
 
 
-def _at_most(hits: list[Hit], per_doc: int, k: int) -> list[Hit]:
+def at_most(items: Sequence[T], document: Callable[[T], str], per_doc: int, k: int) -> list[T]:
+    """The first ``k`` items, at most ``per_doc`` of one document (the answerer's hits, and the
+    training script's candidate indexes)."""
     taken: dict[str, int] = {}
     out = []
-    for hit in hits:
-        if taken.get(hit.doc_id, 0) < per_doc:
-            taken[hit.doc_id] = taken.get(hit.doc_id, 0) + 1
-            out.append(hit)
+    for item in items:
+        doc = document(item)
+        if taken.get(doc, 0) < per_doc:
+            taken[doc] = taken.get(doc, 0) + 1
+            out.append(item)
             if len(out) >= k:
                 break
     return out
@@ -448,27 +454,34 @@ class Answerer:
         self.top_k = top_k
         self.per_doc = per_doc
 
-    def candidates(self, query: Query, index: KnowledgeIndex) -> tuple[list[Hit], np.ndarray]:
-        """The retriever's candidates and their ranking features (the training script uses these too)."""
+    def candidates(self, query: Query, index: KnowledgeIndex,
+                   named: set[str] | None = None) -> tuple[list[Hit], np.ndarray]:
+        """The retriever's candidates and their ranking features (the training script uses these too);
+        ``named``: the documents the question names, when the caller has them already."""
         vector = self.retriever.query_vector(query)
         hits = self.retriever.search(query, k=CANDIDATES, index=index, per_doc=CANDIDATES, vector=vector)
-        named = self.retriever.named_documents(query, index)
+        if named is None:
+            named = self.retriever.named_documents(query, index)
         return hits, passage_features(hits, query, index, named, self.retriever.replaced_by(index))
 
     def shown(self, query: Query, index: KnowledgeIndex, k: int | None = None) -> tuple[list[Hit], float]:
         """The passages in the order a member sees them (each hit's score is the ranking model's),
         and the probability that the first one answers."""
-        hits, features = self.candidates(query, index)
+        named = self.retriever.named_documents(query, index)
+        hits, features = self.candidates(query, index, named)
         if not hits:
             return [], 0.0
         scores = self.ranker.scores(features)
         sure = self.sure.probability(confidence_features(features, scores))
         # A cited document number ("QĐ 45-QĐ/ĐTN") names the document exactly: its passages
-        # stay first (the training sets cite too few numbers for the model to learn it).
-        cited = self.retriever.named_documents(query, index) if query.numbers else set()
+        # stay first and the answer is confident (the training sets cite too few numbers for
+        # the models to learn it).
+        cited = named if query.numbers else set()
         order = sorted(range(len(hits)), key=lambda i: (hits[i].doc_id not in cited, -scores[i], i))
         ranked = [replace(hits[i], score=float(scores[i])) for i in order]
-        return _at_most(ranked, self.per_doc, k or self.top_k), sure
+        if ranked[0].doc_id in cited:
+            sure = max(sure, self.sure.confident)
+        return at_most(ranked, lambda h: h.doc_id, self.per_doc, k or self.top_k), sure
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         started = time.perf_counter()
@@ -478,8 +491,6 @@ class Answerer:
         index = self.retriever.index
         query = self.retriever.parse(text, index)
         hits, conf = self.shown(query, index, k)
-        if hits and hits[0].doc_id in self.retriever.named_documents(query, index) and query.numbers:
-            conf = max(conf, self.sure.confident)  # the member cited this very document's number
         if self.retriever.names_a_missing_law(query, index):
             conf = 0.0  # "Luật X" that is not in the knowledge base: the nearest law is not the answer
         band = self.sure.band(conf) if hits else Band.NOT_FOUND
