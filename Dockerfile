@@ -18,10 +18,6 @@ ARG PIP_CERT=
 # wheels the build environment downloaded.
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
-# LightGBM's library needs the OpenMP runtime (the warm-up below answers a question).
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgomp1 \
- && apt-get clean && rm -rf /var/lib/apt/lists/*
 # Two environments. /opt/build has torch, transformers and the ONNX exporter, needed only to
 # rebuild and export the model (`hoidoan model install`, the `model` extra). /opt/venv is what
 # the runtime stage copies: the bot's dependencies alone (pyproject's `dependencies`).
@@ -78,10 +74,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOIDOAN_CACHE_DIR=/app/.cache \
     HOIDOAN_WEBHOOK_PORT=8080
 # Reading real office files (bot/readers.py): Tesseract with its Vietnamese data for scans
-# and photos, antiword for Word 97-2003 .doc files; libgomp1 for LightGBM (bot/ranking.py).
+# and photos, antiword for Word 97-2003 .doc files.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      tesseract-ocr tesseract-ocr-vie antiword libgomp1 \
+      tesseract-ocr tesseract-ocr-vie antiword \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin hoidoan
 COPY --from=build /opt/venv /opt/venv

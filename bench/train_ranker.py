@@ -262,7 +262,7 @@ def main() -> int:
     rows, conf_x, conf_y, conf_corpus, conf_scope = [], [], [], [], []
     for corpus in corpora:
         test = [q for q in data.questions if q.corpus == corpus]
-        ranker = Ranker(fit_ranker([q for q in data.questions if q.corpus != corpus]))
+        ranker = Ranker.from_string(fit_ranker([q for q in data.questions if q.corpus != corpus]).model_to_string())
         scores = [ranker.scores(q.features) for q in test]
         base, learned = judge(test, None), judge(test, scores)
         n = base[2]

@@ -5,7 +5,7 @@ by ``bench/train_ranker.py`` on every labelled set the team has (judged leave-on
 take it from there:
 
 - :class:`Ranker` orders the candidates: LightGBM lambdarank over the features below, shipped
-  as LightGBM's text model (bot/data/ranker.txt);
+  as LightGBM's text model (bot/data/ranker.txt) and read here with numpy alone;
 - :class:`Confidence` says how likely the first passage answers at all: a logistic model over
   the first passage's features and its lead over the second (bot/data/confidence.json), with
   two thresholds that give the three answer bands.
@@ -16,8 +16,7 @@ the models can tell a one-document knowledge base (the sample) from 5,000 passag
 
 Example::
 
-    >>> import lightgbm as lgb
-import numpy as np
+    >>> import numpy as np
     >>> sure = Confidence(np.zeros(len(CONFIDENCE_FEATURES)), 0.0, np.zeros(len(CONFIDENCE_FEATURES)),
     ...                   np.ones(len(CONFIDENCE_FEATURES)), confident=0.6, not_sure=0.3)
     >>> sure.band(0.5)
@@ -33,12 +32,8 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:  # LightGBM is imported when a model is loaded, not by every user of Band
-    import lightgbm as lgb
 
 # The order of the columns of a feature matrix (bot/answer.py computes them).
 FEATURES: tuple[str, ...] = (
@@ -70,19 +65,66 @@ class Band(StrEnum):
     NOT_FOUND = "not_found"  # nothing near: says so and points to a person
 
 
-class Ranker:
-    """Orders candidates by a LightGBM model's score (higher first)."""
+@dataclass(frozen=True)
+class _Tree:
+    """One regression tree of a LightGBM text model (numerical splits only)."""
 
-    def __init__(self, booster: lgb.Booster | None) -> None:
-        self.booster = booster  # None: keep the retriever's order (collecting training features)
-        if booster is not None and tuple(booster.feature_name()) != FEATURES:
-            raise ValueError(f"ranking model has features {booster.feature_name()}, the code computes {FEATURES}")
+    feature: np.ndarray  # per split node
+    threshold: np.ndarray
+    default_left: np.ndarray  # where a missing (NaN) value goes
+    left: np.ndarray  # child: >= 0 a split node, < 0 the leaf ~child
+    right: np.ndarray
+    leaf: np.ndarray
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        out = np.empty(len(x))
+        for i, row in enumerate(x):
+            node = 0 if len(self.feature) else -1
+            while node >= 0:
+                value = row[self.feature[node]]
+                go_left = bool(self.default_left[node]) if math.isnan(value) else value <= self.threshold[node]
+                node = int(self.left[node] if go_left else self.right[node])
+            out[i] = self.leaf[~node]
+        return out
+
+
+def _trees(model: str) -> tuple[tuple[str, ...], list[_Tree]]:
+    """The feature names and trees of LightGBM's text model (``Booster.model_to_string()``), read
+    without LightGBM: serving needs numpy only (LightGBM and its scipy stay in the training tools)."""
+    names: tuple[str, ...] = ()
+    trees: list[_Tree] = []
+    for block in (b.strip() for b in model.split("\n\n")):
+        fields = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        if "feature_names" in fields:
+            names = tuple(fields["feature_names"].split())
+        if not block.startswith("Tree="):
+            continue
+
+        def numbers(key: str, kind: type = float, fields: dict[str, str] = fields) -> np.ndarray:
+            return np.array([kind(v) for v in fields.get(key, "").split()])
+
+        if int(fields.get("num_cat", "0")):
+            raise ValueError("ranking model has categorical splits, which this reader does not take")
+        decision = numbers("decision_type", int)
+        if len(decision) and ((decision & 1).any() or ((decision >> 2) & 3 == 1).any()):
+            raise ValueError("ranking model treats zero as missing or splits on categories: not supported")
+        trees.append(_Tree(numbers("split_feature", int), numbers("threshold"), (decision >> 1) & 1,
+                           numbers("left_child", int), numbers("right_child", int), numbers("leaf_value")))
+    return names, trees
+
+
+class Ranker:
+    """Orders candidates by a gradient-boosted model's score (higher first)."""
+
+    def __init__(self, trees: list[_Tree] | None, names: tuple[str, ...] = FEATURES) -> None:
+        self.trees = trees  # None: keep the retriever's order (collecting training features)
+        if names != FEATURES:
+            raise ValueError(f"ranking model has features {names}, the code computes {FEATURES}")
 
     @classmethod
     def from_string(cls, model: str) -> Ranker:
-        import lightgbm
-
-        return cls(lightgbm.Booster(model_str=model))
+        names, trees = _trees(model)
+        return cls(trees, names)
 
     @classmethod
     def neutral(cls) -> Ranker:
@@ -91,9 +133,9 @@ class Ranker:
     def scores(self, features: np.ndarray) -> np.ndarray:
         if features.size == 0:
             return np.zeros(0)
-        if self.booster is None:
+        if self.trees is None:
             return -np.arange(len(features), dtype=np.float64)
-        return np.asarray(self.booster.predict(features, num_threads=1), dtype=np.float64)
+        return np.sum([tree.predict(features) for tree in self.trees], axis=0)
 
 
 # What the confidence is computed from: the first passage (after ranking) and its lead.

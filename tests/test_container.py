@@ -27,10 +27,9 @@ def test_image_is_slim_non_root_and_without_torch(image: str) -> None:
     assert {"/app/knowledge", "/app/index", "/app/data"} <= set(config.get("Volumes") or {})
     health = inspect.get("Healthcheck") or config.get("Healthcheck") or {}
     assert "/healthz" in " ".join(health.get("Test", []))
-    # torch and friends build the model in the build stage; the bot serves it on ONNX Runtime
-    # (scipy is there: LightGBM, the passage ranking, imports it).
+    # torch and friends build the model in the build stage; the bot serves it on ONNX Runtime.
     absent = podman("run", "--rm", "--network", "none", "--entrypoint", "python", image, "-c",
-                    "import importlib.util as u; print([m for m in ('torch', 'transformers', 'sklearn') "
+                    "import importlib.util as u; print([m for m in ('torch', 'transformers', 'scipy', 'sklearn') "
                     "if u.find_spec(m)])")
     assert absent.stdout.strip() == "[]", absent.stderr
     # Each layer's size, printed for the README's table (pytest -s shows it).
