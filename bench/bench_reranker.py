@@ -49,7 +49,7 @@ def main() -> None:
     for q in questions:
         query = retriever.parse(q, index)
         t0 = time.perf_counter()
-        hits, _ = answerer.shown(query, index)
+        answerer.shown(query, index)
         base.append(time.perf_counter() - t0)
         cands, _ = answerer.candidates(query, index)
         for depth in DEPTHS:
