@@ -8,7 +8,11 @@ against ``reference/``. Then it indexes the files as the bot does and asks the m
 questions of ``questions.tsv``: the answer snippet in the first shown passage / in the
 three shown, and out-of-scope questions answered "not found".
 
-    .venv/bin/python bench/bench_documents.py [--realdocs DIR]
+    .venv/bin/python bench/bench_documents.py [--realdocs DIR] [--docmeta DIR]
+
+Then, apart, the document-metadata set that the reader is never tuned on
+(``bench/data/docmeta``, fetched into ``.cache/docmeta`` by ``bench/fetch_heldout.py --set
+docmeta``): title and date per file, and the share right.
 
 Title right: of the shorter of the two titles (manifest, found; folded words, at least
 four), at least 80% of the words are matched in order in the other (difflib matching
@@ -41,6 +45,7 @@ from bot.settings import Settings
 from bot.text import fold
 
 DEFAULT = Path(os.environ.get("HOIDOAN_REALDOCS_DIR", ROOT.parent / "shared" / "realdocs"))
+DOCMETA = ROOT / ".cache" / "docmeta"
 
 
 def collapse(text: str) -> str:
@@ -74,7 +79,11 @@ def iso(day_month_year: str) -> str | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--realdocs", type=Path, default=DEFAULT)
+    parser.add_argument("--docmeta", type=Path, default=DOCMETA)
+    parser.add_argument("--docmeta-only", action="store_true", help="only the kept-apart metadata set")
     args = parser.parse_args()
+    if args.docmeta_only:
+        return docmeta_set(args.docmeta)
     if not args.realdocs.is_dir():
         sys.exit(f"real documents not found at {args.realdocs} (set HOIDOAN_REALDOCS_DIR)")
     manifest = {r["local_name"]: r for r in csv.DictReader((args.realdocs / "manifest.tsv").open(encoding="utf-8"),
@@ -154,6 +163,36 @@ def main() -> int:
     if missed:
         print("\nnot in the shown passages:\n  " + "\n  ".join(missed))
     shutil.rmtree(work, ignore_errors=True)
+    return docmeta_set(args.docmeta)
+
+
+def docmeta_set(folder: Path) -> int:
+    """Dates and titles on the kept-apart files (bench/data/docmeta), by the same checks."""
+    listing = folder / "files.tsv"
+    if not listing.is_file():
+        print(f"\nkept-apart metadata set not found in {folder}: run bench/fetch_heldout.py --set docmeta")
+        return 0
+    labels = list(csv.DictReader(listing.open(encoding="utf-8"), delimiter="\t"))
+    rows = []
+    titles = dates = 0
+    with SandboxReader() as reader:
+        for row in labels:
+            path = folder / "files" / row["local_name"]
+            try:
+                doc = reader.read(path, path.parent)
+            except Exception as err:  # a benchmark reports, it does not stop
+                rows.append([row["local_name"][:34], row["kind"], "NOT READ", str(err)[:48], "-", "-"])
+                continue
+            t_ok = title_right(row["title"], doc.title)
+            d_ok = doc.date == iso(row["issue_date"])
+            titles += t_ok
+            dates += d_ok
+            rows.append([row["local_name"][:34], row["kind"], "yes" if t_ok else "NO", doc.title[:60],
+                         doc.date or "unknown", "yes" if d_ok else "NO"])
+    n = len(labels)
+    print("\nKEPT APART: document-metadata set never tuned on (bench/data/docmeta)")
+    print(table(["file", "kind", "title ok", "title found", "date found", "date ok"], rows))
+    print(f"\nkept apart: titles right {titles}/{n} ({titles / n:.0%}), dates right {dates}/{n} ({dates / n:.0%})")
     return 0
 
 

@@ -1,11 +1,12 @@
-"""Fetch the held-out files (bench/data/heldout/files.tsv) into a local folder.
+"""Fetch a kept-apart set's files into a local folder: the held-out answer set
+(bench/data/heldout/files.tsv) or the document-metadata set (bench/data/docmeta/files.tsv).
 
 The project keeps no document text: each file is named by its public repository, commit and
 path, and copied here from a local git snapshot of that repository (one folder per
 repository, ``owner+name``, holding a git directory, as the team's snapshot tool lays them
 out). Files that cannot be found are listed, and the run fails.
 
-    .venv/bin/python bench/fetch_heldout.py [--mirrors DIR] [--out DIR]
+    .venv/bin/python bench/fetch_heldout.py [--set heldout|docmeta] [--mirrors DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HELDOUT = ROOT / "bench" / "data" / "heldout"
-DEFAULT_OUT = ROOT / ".cache" / "heldout"
+SETS = {"heldout": ROOT / "bench" / "data" / "heldout", "docmeta": ROOT / "bench" / "data" / "docmeta"}
 DEFAULT_MIRRORS = Path(os.environ.get("HOIDOAN_MIRRORS", ROOT.parent / ".mirror"))
 
 
@@ -32,12 +32,13 @@ def git_dir(mirrors: Path, repo: str) -> Path | None:
     return None
 
 
-def fetch(mirrors: Path, out: Path) -> list[str]:
-    """Copy every listed file into ``out/files``; returns what could not be had."""
+def fetch(mirrors: Path, out: Path, listing: Path = SETS["heldout"]) -> list[str]:
+    """Copy every file ``listing/files.tsv`` names into ``out/files``, and the set's other
+    tables beside it; returns what could not be had."""
     files = out / "files"
     files.mkdir(parents=True, exist_ok=True)
     missing = []
-    for row in csv.DictReader((HELDOUT / "files.tsv").open(encoding="utf-8"), delimiter="\t"):
+    for row in csv.DictReader((listing / "files.tsv").open(encoding="utf-8"), delimiter="\t"):
         target = files / row["local_name"]
         gd = git_dir(mirrors, row["repo"])
         if gd is None:
@@ -51,21 +52,24 @@ def fetch(mirrors: Path, out: Path) -> list[str]:
         target.write_bytes(shown.stdout)
         digest = hashlib.sha256(shown.stdout).hexdigest()[:16]
         print(f"{row['local_name']:40} {len(shown.stdout):>8} bytes  sha256 {digest}")
-    for name in ("questions.tsv", "sample.tsv", "out_of_scope.txt"):
-        (out / name).write_bytes((HELDOUT / name).read_bytes())
+    for table in listing.glob("*.*"):
+        if table.suffix in (".tsv", ".txt"):
+            (out / table.name).write_bytes(table.read_bytes())
     return missing
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--set", choices=sorted(SETS), default="heldout")
+    parser.add_argument("--out", type=Path, help="default: .cache/<set>")
     args = parser.parse_args()
-    missing = fetch(args.mirrors, args.out)
+    out = args.out or ROOT / ".cache" / args.set
+    missing = fetch(args.mirrors, out, SETS[args.set])
     if missing:
         print("missing:\n  " + "\n  ".join(missing), file=sys.stderr)
         return 1
-    print(f"held-out set ready in {args.out}")
+    print(f"{args.set} set ready in {out}")
     return 0
 
 
