@@ -34,8 +34,13 @@ DOC_TYPES: list[tuple[str, str]] = [
     ("báo cáo", "report"), ("tờ trình", "report"), ("thông báo", "announcement"), ("thông tri", "announcement"),
     ("công văn", "letter"), ("điều lệ", "charter"), ("quy chế", "regulation"), ("quy định", "regulation"),
     ("biên bản", "minutes"), ("hợp đồng", "contract"), ("lời kêu gọi", "announcement"),
+    ("bản tự kiểm điểm", "report"), ("bản kiểm điểm", "report"), ("bản cam kết", "letter"),
+    ("giấy mời", "announcement"),
+    ("giấy giới thiệu", "letter"), ("danh sách", "report"), ("đơn đăng ký", "letter"), ("đơn đề nghị", "letter"),
+    ("đơn xin", "letter"), ("tờ khai", "letter"),
 ]
 _FOLDED_TYPES = [(fold(name), name, kind) for name, kind in DOC_TYPES]
+DOC_TYPE_PREFIXES = tuple(ftype for ftype, _, _ in _FOLDED_TYPES if ftype.startswith("ban "))
 # Names whose capitals survive when an all-caps summary is written in sentence case.
 PROPER_NAMES = ["Việt Nam", "Hồ Chí Minh", "Đoàn Thanh niên Cộng sản", "Đoàn TNCS", "Công đoàn Việt Nam",
                 "Đảng Cộng sản", "Hội Liên hiệp Thanh niên", "Hội Sinh viên", "Quốc hội", "Chính phủ", "Đội Thiếu niên",
@@ -44,17 +49,26 @@ CAPITALISED_TYPES = {"luật", "bộ luật", "pháp lệnh", "điều lệ"}  #
 
 MOTTO = re.compile(r"^(cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc)\W*$")
 SEPARATOR = re.compile(r"^[\W_]*$")
-DATE_WORDS = (r"ngày\s+(\d{1,2})\s*(?:tháng|/|-|\.)\s*(\d{1,2})\s*(?:năm|/|-|\.)\s*(\d{4})")
-PLACE_DATE = re.compile(r"^(?P<place>[A-ZĐÀ-Ỹa-zđà-ỹ][^\d,|:]{1,40}?)\s*,\s*" + DATE_WORDS, re.IGNORECASE)
-ANY_DATE = re.compile(DATE_WORDS + "|" + r"ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
-TODAY_DATE = re.compile(r"^hôm nay\s*,?\s*" + DATE_WORDS, re.IGNORECASE)
-PASSED_DATE = re.compile(r"thông qua ngày\s+(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
-                         r"|(\d{1,2})/(\d{1,2})/(\d{4}))",
-                         re.IGNORECASE)
+# Dates are matched on the folded text (no marks, lower case), so that a mark OCR put wrong
+# ("ngày 16 thảng 12 năm 2011") does not hide one; a dotted fill ("ngày …25..tháng 01") and
+# a missing space ("năm1998") are taken as they are printed.
+_FILL = r"[\s.…_]*"
+DAY_MONTH_YEAR = (r"(\d{1,2})" + _FILL + r"(?:thang|/|-|\.)" + _FILL + r"(\d{1,2})" + _FILL
+                  + r"(?:nam|/|-|\.)" + _FILL + r"(\d{4})(?!\d)")
+DATE_WORDS = r"\bngay" + _FILL + DAY_MONTH_YEAR
+# A place-and-date line: "Hà Nội, ngày 28 tháng 4 năm 2022", "TP. Hồ Chí Minh, ngày ...",
+# alone, in a letterhead cell, after separators or after the number on the same line.
+_PLACE = r"(?P<place>[a-z][a-z .\-]{1,40}?)\s*,\s*"
+_BEFORE_PLACE = r"^(?:[\W_]*|so\s*:?\s*[\w./-]+(?:\s*/\s*[\w.-]+)*\s+)"
+PLACE_DATE = re.compile(_BEFORE_PLACE + _PLACE + DATE_WORDS)
+# The same line left blank in a template ("....., ngày … tháng … năm 2026"): the date is unknown.
+BLANK_PLACE_DATE = re.compile(r"^(?:[\W_]*|[a-z][a-z .\-]{0,40}?\s*,\s*)ngay(?:[\s.…_]*$|[\s.…_]*thang)")
+ANY_DATE = re.compile(DATE_WORDS)
+TODAY_DATE = re.compile(r"^hom nay\s*,?\s*" + DATE_WORDS)
+PASSED_DATE = re.compile(r"thong qua\s+" + DATE_WORDS)
+NOT_A_PLACE = ("can cu", "theo ", "thong qua", "hom nay", "ke tu", "tu ngay")
 NUMBER = re.compile(r"\bsố\s*:?\s*(\d[\w.]*(?:\s*[/-]\s*[\w.Đđ&]+)+)", re.IGNORECASE)
 ABOUT = re.compile(r"^(?:v/v|về việc|vv)\s*:?\s*", re.IGNORECASE)
-SUMMARY_PREFIX = re.compile(
-    r"^(?:của\s+[^\d]{2,60}?\s+)?(?:số\s*:?\s*\S+\s*)?(?:" + DATE_WORDS + r")?\s*", re.IGNORECASE)
 NUMBERING = re.compile(r"^(?:\d{1,2}[.)]|[IVX]{1,4}[.)])\s+")
 HEAD_LINES = 45
 TAIL_LINES = 40
@@ -71,7 +85,8 @@ class DocMeta:
 
 
 def _cells(text: str, limit: int | None, from_end: bool = False) -> list[str]:
-    """The first (or last) ``limit`` lines, table rows split into their cells (" | ").
+    """The first (or last) ``limit`` lines, table rows split into their cells (the readers
+    join a Word table's cells with " | "; RTF and old Word rows come as "|a||b|").
 
     A blank line stays as "" (it ends a title block); runs of blank lines are one "".
     """
@@ -86,7 +101,7 @@ def _cells(text: str, limit: int | None, from_end: bool = False) -> list[str]:
             if out and out[-1]:
                 out.append("")
             continue
-        out.extend(cell.strip() for cell in line.split(" | ") if cell.strip())
+        out.extend(cell.strip() for cell in line.split("|") if cell.strip())
     return out
 
 
@@ -104,18 +119,36 @@ def _first_date(match: re.Match[str] | None) -> str | None:
     return _iso(*groups[:3]) if len(groups) >= 3 else None
 
 
+def place_date(cell: str) -> str | None:
+    """The date of a place-and-date line ("Phúc Thịnh, ngày 05 tháng 01 năm 2025"), as ISO."""
+    match = PLACE_DATE.match(fold(cell))
+    if match is None or match.group("place").strip().startswith(NOT_A_PLACE):
+        return None
+    return _first_date(match)
+
+
+def _is_place_date_line(cell: str) -> bool:
+    folded = fold(cell)
+    return place_date(cell) is not None or BLANK_PLACE_DATE.match(folded) is not None
+
+
 def _type_of(line: str, position: int) -> tuple[str, str, str] | None:
-    """(type name, kind, rest of the line) when ``line`` is a document-type line."""
+    """(type name, kind, rest of the line) when ``line`` is a document-type line.
+
+    "Bản Quy định ...", "BẢN TỰ KIỂM ĐIỂM": the article "bản" is not part of the type.
+    """
     if not line or line.endswith(":") or len(line) > 300:
         return None  # "QUYẾT ĐỊNH:" opens the operative part, not the title
     bare = NUMBERING.sub("", line)
+    if fold(bare).startswith("ban ") and not fold(bare).startswith(DOC_TYPE_PREFIXES):
+        bare = bare[4:].lstrip()
     folded = fold(bare)
     for ftype, name, kind in _FOLDED_TYPES:
         if folded == ftype or folded.startswith(ftype + " "):
             words = len(name.split())
             rest = " ".join(bare.split()[words:])
             head = " ".join(bare.split()[:words])
-            if is_capitals(head) or not rest or position < 3 or fold(rest).startswith("cua "):
+            if is_capitals(head) or not rest or position < 3 or fold(rest).startswith(("cua ", "lien tich")):
                 return name, kind, rest
     return None
 
@@ -135,68 +168,109 @@ def _sentence_case(summary: str, capitalise: bool) -> str:
     return summary
 
 
-def _cites_issue(folded: str) -> bool:
-    """A line saying who issued the document, its number or its date ("của Chính phủ",
-    "số 29/1998", "ngày 25 tháng 6"), not a title that starts with such a word ("Ngày hội
-    Thanh niên", "Sổ tay đoàn viên")."""
-    return folded.startswith("cua ") or re.match(r"(so|ngay)\s*:?\s*\d", folded) is not None
+# Where the title block ends and the body begins.
+BODY_START = ("can cu", "kinh gui", "theo de nghi", "xet de nghi", "thuc hien ", "dieu 1", "chuong ", "phan thu",
+              "so:", "noi nhan")
+# The authority heading between the title and "Căn cứ ..." ("CHÍNH PHỦ", "BỘ TRƯỞNG BỘ TÀI CHÍNH").
+AUTHORITY = re.compile(r"^(chinh phu|quoc hoi|bo truong|uy ban nhan dan|ban chap hanh|ban thuong vu|chu tich|"
+                       r"thu tuong|hoi dong|ban chi dao|ban to chuc|tong giam doc|giam doc|hieu truong)\b")
+# The issue citation that may open the summary: "của Chính phủ số 115/2003/NĐ-CP ngày 10/10/2003 về ...".
+ISSUE_STOP = re.compile(r"\b(?:so\s*:?\s*\d|ngay[\s.…_]*\d|ve viec\b|v/v|ve\b)")
+ISSUE_NUMBER = re.compile(r"^số\s*:?\s*[\w.…]+(?:\s*[/-]\s*[\w.Đđ&…]+)*\s*,?\s*", re.IGNORECASE)
+ISSUE_DATE = re.compile(r"^(?:ngày|ngay)[\s.…_]*\d{1,2}[\s.…_]*(?:tháng|thang|/|-)[\s.…_]*\d{1,2}[\s.…_]*"
+                        r"(?:năm|nam|/|-)[\s.…_]*\d{4}\s*,?\s*", re.IGNORECASE)
+ATTACHED = re.compile(r"^\(?\s*(?:ban hành )?kèm theo\b", re.IGNORECASE)  # "(Ban hành kèm theo Quyết định số ...)"
+FORM_FIELD = re.compile(r"(?:\.{3,}|…)")
 
 
-def _summary(cells: list[str], start: int, first: str) -> str:
-    """The summary lines under a type line, until the body starts.
+def _strip_issue(text: str, issuer_open: bool) -> tuple[str, bool]:
+    """``text`` less the issue citation it opens with; and whether an issuer named at the end of
+    the line goes on in the next one ("liên tịch của Bộ Tài chính - Công nghiệp -")."""
+    folded = fold(text)
+    if folded.startswith("lien tich"):
+        text, folded, issuer_open = text[9:].lstrip(), folded[9:].lstrip(), True
+    if folded.startswith(("cua ", "giua ")) or issuer_open:
+        stop = ISSUE_STOP.search(folded)
+        if stop is None:
+            return "", text.rstrip().endswith(("-", ",", "và"))
+        text = text[stop.start():]
+    text = ISSUE_NUMBER.sub("", text)
+    text = ISSUE_DATE.sub("", text)
+    return text, False
 
-    Lines that only say who issued it, its number or its date ("của Chính phủ số
-    29/1998/NĐ-CP", "ngày 25 tháng 6 năm 2004 về việc ...") keep only what follows
-    "về việc".
+
+def _summary_lines(cells: list[str], start: int, first: str) -> tuple[list[str], int]:
+    """The summary ("trích yếu") under a type line, and the index of the last cell it uses.
+
+    The summary may open with the issue citation ("của Chính phủ số ... ngày ...", as Công
+    báo copies print it), which is dropped; it ends where the body begins ("Căn cứ ...", the
+    authority's heading, a change from capitals to sentence case, a blank line after it),
+    except that a quoted name ("Tổ chức chương trình “Tiếp sức mùa thi ...”") is kept whole.
     """
     parts: list[str] = []
     style_upper: bool | None = None
-    if first and _cites_issue(fold(first)):  # "Nghị định của Chính phủ"
-        about = re.search(r"\b(về việc|v/v)\s*:?\s*", first, re.IGNORECASE)
-        first = first[about.end():] if about else ""
-    if first and not is_capitals(first):
+    issuer_open = False
+    end = start - 1
+    rest = [first] if first else []
+    follow = cells[start:start + 14]
+    cites = re.match(r"(cua|lien tich|giua)\b|(so|ngay)\s*:?\s*\d", fold(first)) if first else None
+    if first and not is_capitals(first) and not cites:
         # "Hướng dẫn đóng đoàn phí" on its own line is the whole title, unless the next
         # lines carry on its sentence in lower case.
-        follow = []
-        for cell in cells[start:start + 3]:
+        carried = []
+        for cell in follow:
             if not cell or not cell[0].islower():
                 break
-            follow.append(cell)
-        cells, start = follow, 0
-    candidates = [first] if first else []
-    blank_ok = not first  # one blank line may separate the type line from its summary
-    for cell in cells[start:start + 8]:
+            carried.append(cell)
+        follow = carried
+    after_blank = False
+    for offset, cell in enumerate(rest + follow):
+        at = start - 1 + offset if rest else start + offset
+        joined = " ".join(parts)
+        quote_open = joined.count("“") > joined.count("”") or joined.count('"') % 2 == 1
         if not cell:
-            if len(candidates) > (1 if first else 0) or not blank_ok:
-                break
-            blank_ok = False
+            after_blank = bool(parts)  # blank lines before the summary are skipped
             continue
-        candidates.append(cell)
-    for cell in candidates:
+        if after_blank and not quote_open and not (cell[0].islower() and not style_upper):
+            break  # after a blank line only a sentence carried on in lower case continues it
+        after_blank = False
         folded = fold(cell)
-        if (MOTTO.match(folded) or SEPARATOR.match(cell) or folded.startswith(("can cu", "kinh gui", "dieu 1", "so:"))
-                or (folded.startswith("so ") and NUMBER.match(cell)) or PLACE_DATE.match(cell)):
-            if parts:
+        if not quote_open:
+            if (folded.startswith(BODY_START) or MOTTO.match(folded) or ATTACHED.match(cell)
+                    or (parts and AUTHORITY.match(folded) and len(cell.split()) <= 10)):
                 break
-            continue
-        if not parts and _cites_issue(folded):
-            about = re.search(r"\b(về việc|v/v)\s*:?\s*", cell, re.IGNORECASE)
-            if about is None:
+            if SEPARATOR.match(cell) or _is_place_date_line(cell) or (folded.startswith("so ") and NUMBER.match(cell)):
+                if parts:
+                    break
                 continue
-            cell = cell[about.end():]
+            if FORM_FIELD.search(cell) and not parts:
+                continue  # "Đợt……../200…" beside a form's title
+        if not parts:
+            cell, issuer_open = _strip_issue(cell, issuer_open)
+            cell = ABOUT.sub("", cell).strip(" ,;:-–")
+            if not cell:
+                end = at
+                continue
         upper = is_capitals(cell)
         if style_upper is None:
             style_upper = upper
-        elif upper != style_upper:
+        elif upper != style_upper and not quote_open:
             break
         parts.append(cell)
+        end = at
         if sum(len(p) for p in parts) > 2 * MAX_TITLE:
             break
+    return parts, end
+
+
+def _summary(cells: list[str], start: int, first: str) -> tuple[str, int]:
+    parts, end = _summary_lines(cells, start, first)
     summary = " ".join(" ".join(parts).split())
     # Dates cited inside a title ("Thông tư số 40/2000/TT-BTC ngày 15/5/2000 của ...") only lengthen it.
     summary = re.sub(r"\s+ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4}", "", summary)
     summary = re.sub(r"(\d)\s+/\s*(?=[\dA-ZĐ])", r"\1/", summary)  # "40/2000 /TT-BTC" -> "40/2000/TT-BTC"
-    return ABOUT.sub("", summary).strip(" ,;:-–")
+    summary = re.sub(r"(số)\s*:\s*", r"\1 ", summary)  # "Nghị định số: 89/2002" -> "Nghị định số 89/2002"
+    return ABOUT.sub("", summary).strip(" ,;:-–."), end
 
 
 def _clip(title: str) -> str:
@@ -213,7 +287,7 @@ def _issuer(cells: list[str], stop: int) -> str | None:
         if not cell:
             continue
         folded = fold(cell)
-        if MOTTO.match(folded) or SEPARATOR.match(cell) or NUMBER.search(cell) or PLACE_DATE.match(cell):
+        if MOTTO.match(folded) or SEPARATOR.match(cell) or NUMBER.search(cell) or _is_place_date_line(cell):
             continue
         if not (is_capitals(cell) and len(cell) <= 80):
             break
@@ -236,7 +310,8 @@ def _fallback_title(cells: list[str]) -> str | None:
                 break
             continue
         if (SEPARATOR.match(cell) or skip.match(folded) or NUMBER.match(cell) or (folded.startswith("so")
-                and NUMBER.search(cell)) or PLACE_DATE.match(cell) or len(cell) < 4 or cell.isdigit()):
+                and NUMBER.search(cell)) or _is_place_date_line(cell) or len(cell) < 4 or cell.isdigit()
+                or FORM_FIELD.search(cell)):
             if block:
                 break
             continue
@@ -258,32 +333,43 @@ def _fallback_title(cells: list[str]) -> str | None:
 
 def _cites(cell: str, match: re.Match[str]) -> bool:
     """A date that belongs to another document: "Căn cứ ...", "Quyết định số 12/QĐ ngày ..."."""
-    before = cell[:match.start()]
-    return fold(cell).startswith(("can cu", "theo ")) or NUMBER.search(before) is not None
+    folded = fold(cell)
+    return folded.startswith(("can cu", "theo ")) or re.search(r"\bso\s*:?\s*\d", folded[:match.start()]) is not None
 
 
 def find_date(cells_head: list[str], cells_tail: list[str], title_block: list[str],
               cited_ok: bool = True) -> str | None:
-    """The document's own date, by the order a reader looks for it (see module docstring).
+    """The document's own date, in the order a reader looks for it.
 
-    ``cited_ok``: the title block is a type line's (its "số ... ngày ..." is the document's
-    own); without a type line, a date after another document's number is a citation.
+    1. The place-and-date line of the letterhead (a blank one, as a template leaves it,
+       means the date is unknown: never a guess from the body).
+    2. The title block's own "số ... ngày ..." (Công báo copies; an attached regulation's
+       "Ban hành kèm theo Quyết định số ... ngày ..."). ``cited_ok``: the block is a type
+       line's; without one, a date after another document's number is a citation.
+    3. "Hôm nay, ngày ..." (minutes).
+    4. The place-and-date line on the last page, above the signature.
+    5. A law's closing "thông qua ngày ...".
     """
     for cell in cells_head:
-        if (found := _first_date(PLACE_DATE.match(cell))):
+        if (found := place_date(cell)):
             return found
+        if BLANK_PLACE_DATE.match(fold(cell)):
+            return None
     for cell in title_block:
-        match = ANY_DATE.search(cell)
+        folded = fold(cell)
+        if folded.startswith(("can cu", "theo ")):
+            continue
+        match = ANY_DATE.search(folded)
         if match and not (cited_ok is False and _cites(cell, match)) and (found := _first_date(match)):
             return found
     for cell in cells_head + cells_tail:
-        if (found := _first_date(TODAY_DATE.match(cell))):
+        if (found := _first_date(TODAY_DATE.match(fold(cell)))):
             return found
     for cell in reversed(cells_tail):
-        if (found := _first_date(PLACE_DATE.match(cell))):
+        if (found := place_date(cell)):
             return found
     for cell in reversed(cells_tail):
-        if (found := _first_date(PASSED_DATE.search(cell))):
+        if (found := _first_date(PASSED_DATE.search(fold(cell)))):
             return found
     return None
 
@@ -297,7 +383,7 @@ def read_metadata(text: str) -> DocMeta:
         if (match := NUMBER.search(cell)) and len(cell) < 120 and not fold(cell).startswith(("can cu", "theo")):
             meta.number = re.sub(r"\s*([/-])\s*", r"\1", match.group(1)).rstrip(".")
             break
-    type_at = None
+    type_at = title_end = None
     for i, cell in enumerate(head):
         if fold(cell) in ("phu luc",):
             continue
@@ -305,7 +391,10 @@ def read_metadata(text: str) -> DocMeta:
         if found:
             type_at = i
             name, kind, rest = found
-            summary = _summary(head, i + 1, rest)
+            following = next((c for c in head[i + 1:i + 4] if c), "")
+            if fold(rest or following).startswith("lien tich") and name in ("thông tư", "nghị quyết"):
+                name = f"{name} liên tịch"
+            summary, title_end = _summary(head, i + 1, rest)
             capitalise = name in CAPITALISED_TYPES
             type_name = name[0].upper() + name[1:]
             meta.title = _clip(f"{type_name} {_sentence_case(summary, capitalise)}" if summary else type_name)
@@ -320,8 +409,17 @@ def read_metadata(text: str) -> DocMeta:
     if meta.title is None:
         fallback = _fallback_title(head)
         meta.title = _clip(fallback) if fallback else None
-    # The type line and what follows it; without one, the first lines (a news article's lead).
-    title_block = head[type_at:type_at + 5] if type_at is not None else [c for c in head if c][:4]
+    if meta.title:
+        meta.title = meta.title[0].upper() + meta.title[1:]  # a heading whose capitals a legacy font lost
+    if type_at is not None:
+        # The type line, its summary and the note under it: "(Ban hành kèm theo Quyết định số ...
+        # ngày ...)", "(Đại hội ... thông qua ngày ...)", a "ngày ..." line.
+        last = max(title_end or type_at, type_at)
+        title_block = head[type_at:last + 1]
+        title_block += [c for c in head[last + 1:last + 4]
+                        if c.startswith("(") or ATTACHED.match(c) or fold(c).startswith("ngay")][:2]
+    else:
+        title_block = [c for c in head if c][:4]  # a news article's lead
     meta.date = find_date(head, tail, title_block, cited_ok=type_at is not None)
     meta.issuer = _issuer(head, type_at if type_at is not None else 6)
     return meta

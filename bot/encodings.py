@@ -63,15 +63,25 @@ def to_unicode(text: str, hint: str | None = None) -> tuple[str, str | None]:
     """
     if hint:
         return convert(text, hint), hint
-    encoding = detect_legacy(text)
-    plain = unicodedata.normalize("NFC", text)
-    if encoding is None:
-        return plain, None
-    converted = convert(text, encoding)
     from bot.garble import valid_share
 
+    encoding = detect_legacy(text)
+    plain = unicodedata.normalize("NFC", text)
+    plain_share = valid_share(plain)
+    if encoding is None:
+        if plain_share >= 0.8:
+            return plain, None
+        # Detection found no legacy encoding, but the text does not read as Vietnamese either
+        # (a form whose dotted fields outweigh its words): try each encoding and keep the one
+        # that reads best, by the same bar.
+        tried = [(valid_share(convert(text, enc)), enc) for enc in ("tcvn3", "vni")]
+        best_share, encoding = max(tried)
+        if best_share < max(0.8, plain_share + 0.1):
+            return plain, None
+        return convert(text, encoding), encoding
+    converted = convert(text, encoding)
     # Detection guesses from characters; keep its conversion only if it reads as Vietnamese.
-    if valid_share(converted) < max(0.8, valid_share(plain) + 0.1):
+    if valid_share(converted) < max(0.8, plain_share + 0.1):
         return plain, None
     return converted, encoding
 

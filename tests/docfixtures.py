@@ -110,3 +110,29 @@ def letterhead_docx(path: Path, body: list[str], font: str | None = None, encode
     for line in body:
         document.add_paragraph(text(line))
     document.save(str(path))
+
+
+def office_docx(path: Path, letterhead: list[tuple[str, str]], lines: list[str], tail: list[str] | None = None,
+                font: str | None = None, encode: str | None = None) -> None:
+    """An office document: a two-column letterhead table (left cell, right cell per row),
+    the title and body as paragraphs, then an optional last page (``tail``) after a page break."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    def text(value: str) -> str:
+        return legacy(value, encode) if encode else value
+
+    document = docx.Document()
+    if font:
+        document.styles["Normal"].font.name = font
+    table = document.add_table(rows=len(letterhead), cols=2)
+    for row, (left, right) in zip(table.rows, letterhead, strict=True):
+        row.cells[0].text = text(left)
+        row.cells[1].text = text(right)
+    for line in lines:
+        document.add_paragraph(text(line))
+    if tail:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for line in tail:
+            document.add_paragraph(text(line))
+    document.save(str(path))
