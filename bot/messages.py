@@ -24,6 +24,9 @@ NO_INDEX = "Chưa có tài liệu nào được lập chỉ mục. Quản trị 
 FAQ_TITLE_TEXT = "💡 Hỏi đáp thường gặp:"
 RESTORED_NOTE = "(Hiểu câu hỏi là: \"{restored}\")"
 ANSWER_HEADER = "Kết quả phù hợp nhất:"
+# Answer first: the sentence that answers, its source on one line, then the passages.
+ANSWER_LINE = "Trả lời: {answer}"
+PASSAGES_HEADER = "Các đoạn liên quan:"
 # The "not sure" band: the nearest passages, said plainly, and whom to ask.
 NOT_SURE_HEADER = "Mình chưa chắc chắn, đây là những đoạn gần nhất:"
 NOT_SURE_CONTACT = "Nếu chưa đúng ý bạn, vui lòng liên hệ {contact}."
@@ -102,6 +105,9 @@ NO_ANSWER_HTML = (
 )
 SAME_SOURCE = "cùng văn bản trên"
 ANSWER_TITLE = "🔎 <b>Kết quả phù hợp nhất</b>"
+ANSWER_LINE_HTML = "💬 <b>Trả lời:</b> {answer}"
+ANSWER_SOURCE_HTML = "<i>📄 {source}</i>"
+PASSAGES_TITLE = "🔎 <b>Các đoạn liên quan</b>"
 NOT_SURE_TITLE = "🤔 <b>Mình chưa chắc chắn, đây là những đoạn gần nhất:</b>"
 NOT_SURE_CONTACT_HTML = "<i>Nếu chưa đúng ý bạn, vui lòng liên hệ <b>{contact}</b>.</i>"
 RESTORED_HTML = "<i>Hiểu câu hỏi là: “{restored}”</i>"

@@ -8,6 +8,11 @@ Example::
     >>> from bot.answer import Answer
     >>> render_text(Answer("asdfgh", [], 0.0, True), contact="Bí thư chi đoàn").startswith("Xin lỗi")
     True
+    >>> from bot.answer import Result
+    >>> hit = Result("d", "Điều lệ Đoàn", "2022-12-15", "charter", "dieu-le.md", None, "Điều 1",
+    ...              "Thanh niên từ đủ 16 đến 30 tuổi được xét kết nạp.", "Thanh niên từ đủ 16 đến 30 tuổi", 1.0)
+    >>> print(render_text(Answer("mấy tuổi được vào Đoàn?", [hit], 0.9, False), "BCH").splitlines()[0])
+    Trả lời: Thanh niên từ đủ 16 đến 30 tuổi
 """
 
 from __future__ import annotations
@@ -35,6 +40,24 @@ def source_line(result: Result) -> str:
     return line + "\n" + messages.REPLACED_BY.format(title=result.replaced_by) if result.replaced_by else line
 
 
+def brief_source(result: Result) -> str:
+    """The answer's source on one line: title · article · date."""
+    parts = [result.title]
+    if result.heading and result.heading not in result.title:
+        parts.append(result.heading)
+    if result.date:
+        parts.append(messages.DATE.format(date=format_date(result.date)))
+    return " · ".join(parts)
+
+
+def answer_sentence(answer: Answer) -> str | None:
+    """The sentence shown as the answer: the first passage's highlight, when the band is
+    confident and there is one (a "not sure" reply asserts nothing)."""
+    if answer.abstained or answer.not_sure or not answer.results:
+        return None
+    return " ".join(answer.results[0].highlight.split()) or None
+
+
 def excerpt(passage: str, highlight: str, max_chars: int = 600) -> tuple[str, str, str]:
     """(before, highlight, after) of the passage, trimmed to about ``max_chars`` around it."""
     start = passage.find(highlight) if highlight else -1
@@ -59,7 +82,13 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
     lines = []
     if answer.restored_question:
         lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
-    lines.append(messages.NOT_SURE_HEADER if answer.not_sure else messages.ANSWER_HEADER)
+    sentence = answer_sentence(answer)
+    if sentence:
+        first = answer.results[0]
+        lines += [messages.ANSWER_LINE.format(answer=sentence), f"({brief_source(first)})", "",
+                  messages.PASSAGES_HEADER]
+    else:
+        lines.append(messages.NOT_SURE_HEADER if answer.not_sure else messages.ANSWER_HEADER)
     shown = answer.results[:max_results]
     for number, result in enumerate(shown, 1):
         lines.append("")

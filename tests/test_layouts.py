@@ -81,7 +81,7 @@ def test_two_passages_of_one_document_are_grouped_under_its_source() -> None:
     second.heading = "Điều 4"
     html = answer_html(Answer("q", [first, second, result(2, "Khác.")], 0.9, False), contact="BCH")
     assert check_html(html) is None
-    assert html.count("Tài liệu &lt;1&gt; &amp; co") == 1 and "cùng văn bản trên · Điều 4" in html
+    assert html.count("Tài liệu &lt;1&gt; &amp; co") == 1 and "<b>2.</b> <i>Điều 4</i>" in html
     assert html.count("Tài liệu &lt;2&gt; &amp; co") == 1
 
 
@@ -94,8 +94,32 @@ def test_a_not_sure_answer_is_labelled_with_its_passages_and_the_contact() -> No
                     0.3, False, band=Band.NOT_SURE)
     html = answer_html(answer, contact="Bí thư <chi đoàn>")
     assert check_html(html) is None
-    assert html.startswith(NOT_SURE_TITLE) and "<blockquote>" in html and "Bí thư &lt;chi đoàn&gt;" in html
+    assert html.startswith(NOT_SURE_TITLE) and "<blockquote expandable>" in html and "Bí thư &lt;chi đoàn&gt;" in html
+    assert "Trả lời" not in html  # a "not sure" reply asserts no answer
     text = render_text(answer, "Bí thư chi đoàn")
     assert text.startswith(NOT_SURE_HEADER) and "đoàn phí" in text and text.rstrip().endswith("Bí thư chi đoàn.")
     confident = answer_html(Answer("q", answer.results, 0.9, False), contact="BCH")
     assert NOT_SURE_TITLE not in confident and "BCH" not in confident
+
+
+def test_the_answer_comes_first_with_its_source_then_the_passages_in_expandable_quotes() -> None:
+    passage = "Ban Chấp hành chi đoàn nhiệm kỳ 2022 - 2024 gồm 03 đồng chí. Đồng chí A làm Bí thư."
+    first = result(1, passage, "Ban Chấp hành chi đoàn nhiệm kỳ 2022 - 2024 gồm 03 đồng chí.")
+    html = answer_html(Answer("BCH gồm mấy đồng chí?", [first, result(2, "Khác.")], 0.9, False), contact="BCH")
+    assert check_html(html) is None
+    lines = html.split("\n")
+    assert lines[0] == "💬 <b>Trả lời:</b> Ban Chấp hành chi đoàn nhiệm kỳ 2022 - 2024 gồm 03 đồng chí."
+    assert lines[1] == "<i>📄 Tài liệu &lt;1&gt; &amp; co · Điều 3 · ngày 10/1/2024</i>"
+    assert html.count("<blockquote expandable>") == 2 and "<blockquote>" not in html
+    assert html.index("Trả lời") < html.index("Các đoạn liên quan") < html.index("<blockquote expandable>")
+    assert len(split_html(html)) == 1  # one message where it fits
+
+
+def test_the_console_shows_the_same_order() -> None:
+    from bot.render import render_text
+
+    first = result(1, "Mở đầu. Câu trả lời là 16 tuổi. Kết thúc.", "Câu trả lời là 16 tuổi.")
+    text = render_text(Answer("q", [first], 0.9, False), contact="BCH").splitlines()
+    assert text[0] == "Trả lời: Câu trả lời là 16 tuổi."
+    assert text[1] == "(Tài liệu <1> & co · Điều 3 · ngày 10/1/2024)"
+    assert text[3] == "Các đoạn liên quan:" and "»Câu trả lời là 16 tuổi.«" in text[5]

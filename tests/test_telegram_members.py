@@ -15,6 +15,11 @@ async def test_private_question_gets_highlighted_answer_with_source(bot, fake_ap
     assert "Điều lệ Đoàn" in reply["text"]
     assert "<b><u>" in reply["text"] and "16 tuổi" in reply["text"]
     assert "Điều 1" in reply["text"]
+    # Answer first: the answering sentence and its one-line source, then the passages folded.
+    first, source = reply["text"].split("\n")[:2]
+    assert first.startswith("💬 <b>Trả lời:</b>") and "16 tuổi" in first
+    assert source.startswith("<i>📄 ") and "Điều lệ Đoàn" in source
+    assert reply["params"]["parse_mode"] == "HTML" and "<blockquote expandable>" in reply["text"]
     buttons = fake_api.buttons(reply)
     assert "👍" in buttons and "👎" in buttons
     assert any(data.startswith("file:") for data in buttons.values())
@@ -80,7 +85,7 @@ async def test_abstains_with_contact_instead_of_weak_passages(bot, fake_api) -> 
         reply = await fake_api.reply_to(chat, n)
         assert "chưa tìm thấy" in reply["text"]
         assert "Văn phòng Đoàn trường (phòng A1)" in reply["text"]
-        assert "<blockquote>" not in reply["text"] and reply["reply_markup"] is None
+        assert "<blockquote" not in reply["text"] and reply["reply_markup"] is None
     unanswered = bot.store.unanswered()
     assert [u.why for u in unanswered] == ["abstained", "abstained"]
 
@@ -108,7 +113,7 @@ async def test_more_and_file_buttons(bot, fake_api, knowledge) -> None:
     original = knowledge / row.results[0]["path"]
     assert sent["data"] == original.read_bytes()
 
-    assert reply["text"].count("<blockquote>") == 3  # three results at first
+    assert reply["text"].count("<blockquote expandable>") == 3  # three results at first
     n = len(fake_api.sent)
     await fake_api.press(fake_api.message_of(reply), member, buttons["Xem thêm kết quả"])
     more = await fake_api.reply_to(chat, n)
@@ -210,7 +215,8 @@ async def test_a_not_sure_answer_shows_its_label_passages_and_contact(bot, fake_
     await fake_api.send_text(chat, member, "ket nap doan may tuoi")
     reply = await fake_api.reply_to(chat, n)
     assert reply["text"].startswith(NOT_SURE_TITLE)
-    assert "<blockquote>" in reply["text"] and "16 tuổi" in reply["text"]
+    assert "<blockquote expandable>" in reply["text"] and "16 tuổi" in reply["text"]
+    assert "Trả lời:" not in reply["text"]
     assert "Văn phòng Đoàn trường (phòng A1)" in reply["text"]
     assert "👍" in fake_api.buttons(reply)
     assert [u.why for u in bot.store.unanswered()] == ["not_sure"]

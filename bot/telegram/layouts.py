@@ -24,7 +24,7 @@ from bot import messages
 from bot.answer import SHOWN, Answer, Result
 from bot.faq import Faq
 from bot.index import DocInfo
-from bot.render import excerpt, format_date
+from bot.render import answer_sentence, brief_source, excerpt, format_date
 from bot.store import Stats, Unanswered
 from bot.telegram.callbacks import File, More, Vote, VoteReason, encode
 
@@ -110,15 +110,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 # --- answers --------------------------------------------------------------------------------
-def result_html(number: int, result: Result, same_source: bool = False) -> str:
-    """One result; ``same_source``: the previous result is the same document, so only the
-    passage and its heading are shown under it."""
-    before, marked, after = excerpt(result.passage, result.highlight)
-    body = escape(before) + (f"<b><u>{escape(marked)}</u></b>{escape(after)}" if marked else "")
-    if same_source:
-        heading = escape(result.heading) if result.heading and result.heading not in result.title else ""
-        return (f"<b>{number}.</b> <i>{messages.SAME_SOURCE}{' · ' + heading if heading else ''}</i>\n"
-                f"<blockquote>{body}</blockquote>")
+def _details_html(result: Result) -> str:
     details = []
     if result.heading and result.heading not in result.title:
         details.append(escape(result.heading))
@@ -129,26 +121,53 @@ def result_html(number: int, result: Result, same_source: bool = False) -> str:
         details.append(f'<a href="{escape(result.url, quote=True)}">nguồn</a>')
     elif result.path:
         details.append(f"<code>{escape(result.path)}</code>")
+    return " · ".join(details)
+
+
+def passage_html(result: Result) -> str:
+    """A passage in an expandable quote (Bot API 7.4+: long passages fold to a few lines on a
+    phone), its answering sentence in bold."""
+    before, marked, after = excerpt(result.passage, result.highlight)
+    body = escape(before) + (f"<b><u>{escape(marked)}</u></b>{escape(after)}" if marked else "")
+    return f"<blockquote expandable>{body}</blockquote>"
+
+
+def result_html(number: int, result: Result, same_source: bool = False) -> str:
+    """One result; ``same_source``: the previous result is the same document, so it sits under
+    that document's heading with only its own article named."""
+    if same_source:
+        heading = escape(result.heading) if result.heading and result.heading not in result.title else ""
+        return f"<b>{number}.</b> <i>{heading or messages.SAME_SOURCE}</i>\n{passage_html(result)}"
     replaced = ("\n" + messages.REPLACED_BY_HTML.format(title=escape(result.replaced_by))
                 if result.replaced_by else "")
-    return (f"<b>{number}. {escape(result.title)}</b>\n<blockquote>{body}</blockquote>\n"
-            f"<i>{' · '.join(details)}</i>{replaced}")
+    return (f"<b>{number}. {escape(result.title)}</b>\n<i>{_details_html(result)}</i>{replaced}\n"
+            f"{passage_html(result)}")
 
 
 def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN_FIRST) -> str:
-    """The answer to one question (results ``start`` .. ``start + count``), as one HTML text."""
+    """The answer to one question (results ``start`` .. ``start + count``), as one HTML text:
+    the answering sentence and its source first, then the passages grouped by document."""
     if answer.abstained or not answer.results:
         return messages.NO_ANSWER_HTML.format(contact=escape(contact))
-    title = messages.NOT_SURE_TITLE if answer.not_sure else messages.ANSWER_TITLE
-    lines = [title if start == 0 else messages.MORE_TITLE]
+    sentence = answer_sentence(answer) if start == 0 else None
+    if sentence:
+        lines = [messages.ANSWER_LINE_HTML.format(answer=escape(sentence)),
+                 messages.ANSWER_SOURCE_HTML.format(source=escape(brief_source(answer.results[0])))]
+    elif start == 0:
+        lines = [messages.NOT_SURE_TITLE if answer.not_sure else messages.ANSWER_TITLE]
+    else:
+        lines = [messages.MORE_TITLE]
     if start == 0 and answer.restored_question:
         lines.append(messages.RESTORED_HTML.format(restored=escape(answer.restored_question)))
     shown = answer.results[start:start + count]
     if not shown:
         return messages.NO_MORE
+    if sentence:
+        lines += ["", messages.PASSAGES_TITLE]
     for offset, result in enumerate(shown):
-        lines.append("")
         same = offset > 0 and shown[offset - 1].doc_id == result.doc_id
+        if not same:
+            lines.append("")
         lines.append(result_html(start + offset + 1, result, same_source=same))
     if answer.not_sure and start == 0:
         lines += ["", messages.NOT_SURE_CONTACT_HTML.format(contact=escape(contact))]
