@@ -1,9 +1,20 @@
-"""Helpers shared by the benchmark scripts (not part of the product)."""
+"""Helpers shared by the benchmark scripts (not part of the product).
+
+Every script takes ``--write-docs``: what it prints is also written into its own section of
+``docs/benchmarks.md`` (between ``<!-- bench:NAME -->`` markers), headed by the command,
+the machine, the date and the commit, so every figure there comes from a script run.
+"""
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
+import io
 import os
+import platform
+import re
 import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -70,3 +81,95 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- docs/benchmarks.md ------------------------------------------------------------------------
+DOCS = ROOT / "docs" / "benchmarks.md"
+DOCS_INTRO = """# Benchmarks
+
+Figures measured by the scripts in `bench/`, each section written by its script run with
+`--write-docs` (never typed by hand): the command, the machine, the date and the commit
+head every section. Run a script again to refresh its section; `bench/README.md` says what
+each script measures and which data it needs.
+"""
+
+
+def machine() -> str:
+    """The machine the figures were taken on: CPU model, cores, memory."""
+    model = platform.processor() or platform.machine()
+    try:
+        cpu = Path("/proc/cpuinfo").read_text()
+        model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines() if line.startswith("model name")),
+                     model)
+        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError, ValueError):
+        memory = "memory unknown"
+    return f"{model}, {len(os.sched_getaffinity(0))} cores, {memory}, {platform.system()} {platform.release()}"
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def write_section(name: str, command: str, output: str, docs: Path = DOCS) -> None:
+    """Put ``output`` into the ``name`` section of the benchmarks page (added at the end if new)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = (f"<!-- bench:{name} -->\n## {name}\n\n`{command}`  \n{machine()}; {stamp}; commit {commit()}\n\n"
+            f"```text\n{output.strip()}\n```\n<!-- /bench:{name} -->")
+    text = docs.read_text(encoding="utf-8") if docs.is_file() else DOCS_INTRO
+    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.DOTALL)
+    text = pattern.sub(lambda _: body, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + body
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    docs.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, *streams: io.TextIOBase) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def _write_docs_on_exit() -> None:
+    """``--write-docs``: tee stdout, and write the section when the script ends well."""
+    if "--write-docs" not in sys.argv:
+        return
+    sys.argv.remove("--write-docs")
+    name = Path(sys.argv[0]).stem
+    command = " ".join([".venv/bin/python", f"bench/{name}.py", *sys.argv[1:]])
+    captured = io.StringIO()
+    real = sys.stdout
+    sys.stdout = _Tee(real, captured)  # type: ignore[assignment]
+    failed: list[BaseException] = []
+    hook = sys.excepthook
+
+    def note_failure(kind: type[BaseException], error: BaseException, trace: object) -> None:
+        failed.append(error)
+        hook(kind, error, trace)  # type: ignore[arg-type]
+
+    sys.excepthook = note_failure
+
+    def done() -> None:
+        sys.stdout = real
+        output = captured.getvalue()
+        if failed or "|" not in output:  # a failed run or one that measured nothing keeps the old section
+            print(f"docs/benchmarks.md not written: {name} {'failed' if failed else 'printed no table'}")
+            return
+        write_section(name, command, output)
+        print(f"wrote the {name} section of {DOCS.relative_to(ROOT)}")
+
+    atexit.register(done)
+
+
+_write_docs_on_exit()
