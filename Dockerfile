@@ -30,7 +30,7 @@ print('\n'.join(p['dependencies'] + p['optional-dependencies']['model']))" > /tm
  && /opt/build/bin/pip install --find-links /wheels ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} -r /tmp/build.txt \
  && /opt/build/bin/python -c "import torch, sys; sys.exit('CUDA build of torch' if torch.version.cuda else 0)"
 # underthesea is installed without its dependencies (a model hub client, scikit-learn's
-# joblib, ...): the bot reads only its Viet74K word list (bot/diacritics.py). Of wordfreq's
+# joblib, ...): the bot reads only its Viet74K word list (bot/search/diacritics.py). Of wordfreq's
 # word lists only the Vietnamese one is read (58 MB -> 0.1 MB). pip and setuptools are not
 # needed to run.
 RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
@@ -58,8 +58,8 @@ RUN cd /tmp/warm && export PYTHONDONTWRITEBYTECODE= HOIDOAN_CACHE_DIR=/tmp/warm/
  && /opt/venv/bin/hoidoan index >/dev/null && /opt/venv/bin/hoidoan ask "ket nap doan may tuoi" >/dev/null \
  && /opt/venv/bin/python -c "import onnxruntime, tokenizers, faiss, bm25s, alembic.command, docx, pypdfium2, \
 trafilatura, striprtf.striprtf, viparse, PIL.Image, PIL.ImageDraw, PIL.ImageFont, wordfreq, psycopg2, telegram.ext, \
-aiohttp, prometheus_client, psutil, bot.telegram.app, bot.telegram.runner, bot.readers, bot.ocr, bot.backup, \
-bot.sandbox, bot.replication" \
+aiohttp, prometheus_client, psutil, bot.telegram.app, bot.telegram.runner, bot.documents.readers, bot.documents.ocr, bot.storage.backup, \
+bot.documents.sandbox, bot.storage.replication" \
  && rm -rf /tmp/warm
 
 # --- runtime stage ------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOIDOAN_DATA_DIR=/app/data \
     HOIDOAN_CACHE_DIR=/app/.cache \
     HOIDOAN_WEBHOOK_PORT=8080
-# Reading real office files (bot/readers.py): Tesseract with its Vietnamese data for scans
+# Reading real office files (bot/documents/readers.py): Tesseract with its Vietnamese data for scans
 # and photos, antiword for Word 97-2003 .doc files.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chunk import Chunker  # noqa: E402
-from bot.embed import Embedder, EmbeddingCache, cache_path_for  # noqa: E402
-from bot.evaluate import build_eval_index, load_corpus  # noqa: E402
-from bot.index import KnowledgeIndex  # noqa: E402
-from bot.model import resolve_model_name  # noqa: E402
+from bot.documents.chunk import Chunker  # noqa: E402
+from bot.search.embed import Embedder, EmbeddingCache, cache_path_for  # noqa: E402
+from bot.search.evaluate import build_eval_index, load_corpus  # noqa: E402
+from bot.search.index import KnowledgeIndex  # noqa: E402
+from bot.search.model import resolve_model_name  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 EVAL = Path(os.environ.get("HOIDOAN_EVAL_DIR", ROOT.parent / "shared" / "eval"))

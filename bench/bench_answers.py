@@ -46,13 +46,13 @@ from pathlib import Path
 
 from _common import EVAL, ROOT, model_name, question_lines, table  # sets sys.path for bot
 
-from bot.answer import Answer
+from bot.answers.answer import Answer
+from bot.answers.ranking import Band
 from bot.assistant import Asker, Assistant
-from bot.embed import EmbeddingCache, cache_path_for
 from bot.engine import Engine
-from bot.evaluate import load_corpus
-from bot.index import IndexBuilder
-from bot.ranking import Band
+from bot.search.embed import EmbeddingCache, cache_path_for
+from bot.search.evaluate import load_corpus
+from bot.search.index import IndexBuilder
 from bot.settings import Settings
 from bot.text import strip_diacritics
 

@@ -20,9 +20,9 @@ from _common import table
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.announcements import Outbox
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.outbox import Outbox
+from bot.storage.store import Store
 from bot.telegram.broadcast import Broadcaster, RateLimiter
 from tests.fakebot import FakeBotApi
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from _common import EVAL, SETS, embedder, eval_index, need_eval, settings, table
 
-from bot.abbrev import Abbreviations
-from bot.chunk import Chunker
-from bot.evaluate import load_questions, report, run_questions
-from bot.retrieve import Retriever
+from bot.documents.chunk import Chunker
+from bot.search.abbrev import Abbreviations
+from bot.search.evaluate import load_questions, report, run_questions
+from bot.search.retrieve import Retriever
 
 
 def main() -> None:

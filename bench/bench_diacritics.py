@@ -11,8 +11,8 @@ import time
 
 from _common import EVAL, SETS, need_eval, table
 
-from bot.diacritics import DiacriticRestorer
-from bot.evaluate import load_corpus, read_jsonl
+from bot.search.diacritics import DiacriticRestorer
+from bot.search.evaluate import load_corpus, read_jsonl
 from bot.text import WORD, normalize, strip_diacritics
 
 VARIANTS = {

@@ -38,9 +38,9 @@ from pathlib import Path
 
 from _common import ROOT, model_name, table
 
+from bot.documents.ocr import OcrEngine
+from bot.documents.sandbox import SandboxReader
 from bot.engine import Engine
-from bot.ocr import OcrEngine
-from bot.sandbox import SandboxReader
 from bot.settings import Settings
 from bot.text import fold
 

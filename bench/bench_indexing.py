@@ -16,9 +16,9 @@ from pathlib import Path
 
 from _common import EVAL, ROOT, model_name, need_eval, settings, table
 
-from bot.chunk import Chunker
-from bot.embed import Embedder, Runtime
-from bot.evaluate import load_corpus
+from bot.documents.chunk import Chunker
+from bot.search.embed import Embedder, Runtime
+from bot.search.evaluate import load_corpus
 
 # (runtime, threads, batch size): the served runtime at every batch size, the rest at the default.
 SETTINGS: tuple[tuple[Runtime, int, int], ...] = (

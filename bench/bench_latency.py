@@ -12,12 +12,12 @@ import time
 import numpy as np
 from _common import EVAL, embedder, eval_index, model_name, need_eval, settings, table
 
-from bot.abbrev import Abbreviations
-from bot.answer import Answerer
-from bot.embed import Embedder
-from bot.evaluate import load_questions
-from bot.index import KnowledgeIndex
-from bot.retrieve import Retriever
+from bot.answers.answer import Answerer
+from bot.search.abbrev import Abbreviations
+from bot.search.embed import Embedder
+from bot.search.evaluate import load_questions
+from bot.search.index import KnowledgeIndex
+from bot.search.retrieve import Retriever
 from bot.settings import Settings
 
 

@@ -17,10 +17,10 @@ BUILD = """
 import resource, sys; sys.path.insert(0, {bench!r})
 from pathlib import Path
 from _common import embedder, EVAL
-from bot.chunk import Chunker
-from bot.embed import EmbeddingCache
-from bot.evaluate import load_corpus
-from bot.index import IndexBuilder
+from bot.documents.chunk import Chunker
+from bot.search.embed import EmbeddingCache
+from bot.search.evaluate import load_corpus
+from bot.search.index import IndexBuilder
 from bot.settings import Settings
 s = Settings(_env_file=None)
 emb = embedder()
@@ -34,11 +34,11 @@ QUERY = """
 import resource, sys; sys.path.insert(0, {bench!r})
 from _common import model_name, EVAL
 from pathlib import Path
-from bot.answer import Answerer
-from bot.embed import Embedder
-from bot.evaluate import load_questions
-from bot.index import KnowledgeIndex
-from bot.retrieve import Retriever
+from bot.answers.answer import Answerer
+from bot.search.embed import Embedder
+from bot.search.evaluate import load_questions
+from bot.search.index import KnowledgeIndex
+from bot.search.retrieve import Retriever
 index = KnowledgeIndex.load_current(Path({out!r}))
 answerer = Answerer(Retriever(index, Embedder(model_name(), runtime={runtime!r})), 0.5)
 for q in load_questions(EVAL / 'alqac2022' / 'questions.jsonl', {strip})[:100]:

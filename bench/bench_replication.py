@@ -1,4 +1,4 @@
-"""What sharing through PostgreSQL costs (bot/replication.py): a replica records the alqac2022
+"""What sharing through PostgreSQL costs (bot/storage/replication.py): a replica records the alqac2022
 knowledge folder (1,377 files) and an index version built from it, and another replica with
 empty folders fetches both. Run bench/bench_serving.py once first (it builds that folder).
 
@@ -18,9 +18,9 @@ from pathlib import Path
 from _common import table
 from sqlalchemy import create_engine, text
 
-from bot.index import KnowledgeIndex
-from bot.replication import Replication
-from bot.store import Store
+from bot.search.index import KnowledgeIndex
+from bot.storage.replication import Replication
+from bot.storage.store import Store
 
 PG = os.environ.get("HOIDOAN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 SOURCE = Path(tempfile.gettempdir()) / "hoidoan-bench-serving"

@@ -19,10 +19,10 @@ import time
 import numpy as np
 from _common import EVAL, embedder, eval_index, need_eval, settings, table
 
-from bot.abbrev import Abbreviations
-from bot.answer import Answerer
-from bot.evaluate import load_questions
-from bot.retrieve import Retriever
+from bot.answers.answer import Answerer
+from bot.search.abbrev import Abbreviations
+from bot.search.evaluate import load_questions
+from bot.search.retrieve import Retriever
 
 DEPTHS = (5, 10, 20)
 

@@ -25,7 +25,7 @@ import aiohttp
 import numpy as np
 from _common import EVAL, ROOT, free_port, need_eval, table
 
-from bot.evaluate import load_questions
+from bot.search.evaluate import load_questions
 from tests.fakebot import FakeBotApi
 
 WORK = Path(tempfile.gettempdir()) / "hoidoan-bench-serving"

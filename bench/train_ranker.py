@@ -9,7 +9,7 @@ Every labelled set the team has, none of the held-out set (bench/data/heldout):
 - out-of-scope questions (bench/data/out_of_scope.txt against every corpus, and each set's own):
   every candidate is a non-answer.
 
-A logistic model (scikit-learn) is fitted on the candidates' features (bot/ranking.py). For each
+A logistic model (scikit-learn) is fitted on the candidates' features (bot/answers/ranking.py). For each
 corpus, a model fitted on the other corpora orders its candidates and gives its questions'
 probabilities: the table compares that order with the retriever's, and the two thresholds are
 chosen on those out-of-corpus probabilities (confident: at most 5% of out-of-scope questions
@@ -49,13 +49,13 @@ from _common import (
 from bench_answers import answers
 from sklearn.linear_model import LogisticRegression
 
-from bot.abbrev import Abbreviations
-from bot.answer import SHOWN, Answerer, at_most
-from bot.chunk import Chunker
+from bot.answers.answer import SHOWN, Answerer, at_most
+from bot.answers.ranking import CONFIDENCE_FEATURES, FEATURES, Confidence, Ranker, confidence_features
+from bot.documents.chunk import Chunker
 from bot.engine import Engine
-from bot.evaluate import build_eval_index, load_corpus, load_questions
-from bot.ranking import CONFIDENCE_FEATURES, FEATURES, Confidence, Ranker, confidence_features
-from bot.retrieve import Retriever
+from bot.search.abbrev import Abbreviations
+from bot.search.evaluate import build_eval_index, load_corpus, load_questions
+from bot.search.retrieve import Retriever
 from bot.settings import Settings
 
 NEUTRAL = Ranker.neutral()

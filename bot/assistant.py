@@ -16,17 +16,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer
-from bot.faq import Faq, FaqMatcher
-from bot.followup import FUNCTION_WORDS, Conversations, combine, is_short, marked_topic
+from bot.answers.answer import Answer
+from bot.answers.faq import Faq, FaqMatcher
+from bot.answers.followup import FUNCTION_WORDS, Conversations, combine, is_short, marked_topic
 from bot.text import folded_tokens
 
 if TYPE_CHECKING:
     from bot.engine import Engine
-    from bot.store import Store
+    from bot.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,8 @@ class Assistant:
         return answer
 
     def _follow_up(self, question: str, searched: str, previous: str, k: int | None = None) -> Answer:
-        answer = self.engine.ask(searched, k)
-        answer.question = question
-        answer.restored_question = searched
-        answer.follow_up_of = previous
-        return answer
+        return replace(self.engine.ask(searched, k), question=question, restored_question=searched,
+                       follow_up_of=previous)
 
     def _log(self, reply: Reply, asker: Asker) -> int:
         assert self.store is not None and asker.chat_id is not None

@@ -45,7 +45,7 @@ def _shared_engine(settings: Settings) -> Engine:
     """The engine through the database, like the bot's: running replicas switch to what it
     publishes (and, with files in the database, fetch them)."""
     from bot.shared import replication_for, shared_engine
-    from bot.store import Store
+    from bot.storage.store import Store
 
     store = Store(settings.effective_database_url)
     store.migrate()
@@ -76,9 +76,9 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
 def _print_problems(result: object) -> None:
     """Every file not indexed, and every indexed file that reads wrong (in Vietnamese too)."""
     for problem in result.problems:  # type: ignore[attr-defined]
-        print(f"  skipped {problem.path}: {problem.reason} — {messages.read_reason(problem.reason)}")
+        print(f"  skipped {problem.path}: {problem.reason} — {messages.read_reason(problem.code)}")
     for warning in result.warnings:  # type: ignore[attr-defined]
-        print(f"  warning {warning.path}: {warning.reason} — {messages.read_reason(warning.reason)}")
+        print(f"  warning {warning.path}: {warning.reason} — {messages.read_reason(warning.code)}")
 
 
 def _engine_with_index(settings: Settings):
@@ -95,7 +95,7 @@ def _console_assistant(settings: Settings, engine):
     """The members' ask path for the console: the same FAQs (when the database is reachable),
     nothing logged (a secretary trying questions is not a member asking)."""
     from bot.assistant import Assistant
-    from bot.store import Store
+    from bot.storage.store import Store
 
     try:
         store = Store(settings.effective_database_url)
@@ -107,7 +107,7 @@ def _console_assistant(settings: Settings, engine):
 
 
 def _print_reply(reply, settings: Settings, as_json: bool) -> None:
-    from bot.render import render_faq, render_text
+    from bot.answers.render import render_faq, render_text
 
     if as_json:
         out = reply.answer.to_dict() if reply.answer is not None else {
@@ -139,8 +139,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.answers.render import format_date
     from bot.assistant import Asker
-    from bot.render import format_date
 
     engine = _engine_with_index(settings)
     if engine is None:
@@ -187,11 +187,11 @@ def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.abbrev import Abbreviations
-    from bot.chunk import Chunker
-    from bot.embed import Embedder, EmbeddingCache, cache_path_for
-    from bot.evaluate import evaluate
-    from bot.model import resolve_model_name
+    from bot.documents.chunk import Chunker
+    from bot.search.abbrev import Abbreviations
+    from bot.search.embed import Embedder, EmbeddingCache, cache_path_for
+    from bot.search.evaluate import evaluate
+    from bot.search.model import resolve_model_name
 
     for path in (args.corpus, args.questions):
         if not path.is_file():
@@ -220,7 +220,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.backup import BackupError, backup
+    from bot.storage.backup import BackupError, backup
 
     try:
         manifest = backup(settings, args.dir)
@@ -234,7 +234,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.backup import BackupError, restore
+    from bot.storage.backup import BackupError, restore
 
     try:
         manifest = restore(settings, args.dir)
@@ -250,7 +250,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model import (
+    from bot.search.model import (
         ModelError,
         check_model,
         default_model_path,
@@ -368,8 +368,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                     settings.webhook_secret])
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.index import IndexNotFound
-    from bot.model import ModelError
+    from bot.search.index import IndexNotFound
+    from bot.search.model import ModelError
 
     try:
         return int(args.func(settings, args) or 0)

@@ -21,20 +21,21 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.abbrev import Abbreviations
-from bot.answer import Answer, Answerer
-from bot.chunk import Chunker
-from bot.embed import Embedder, EmbeddingCache, cache_path_for
-from bot.index import BuildReport, DocInfo, IndexBuilder, IndexNotFound, KnowledgeIndex
-from bot.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
-from bot.library import Library, Staged
-from bot.model import resolve_model_name
-from bot.readers import Progress
-from bot.retrieve import Retriever
-from bot.sandbox import ReadCache, SandboxLimits, SandboxReader
+from bot.answers.answer import Answer, Answerer
+from bot.answers.versions import VERSIONS_FILE, read_overrides, replacements, write_override
+from bot.documents.chunk import Chunker
+from bot.documents.failures import Failure, Note
+from bot.documents.ingest import SUPPORTED_SUFFIXES, Document, IngestError, iter_knowledge_files
+from bot.documents.library import Library, Staged
+from bot.documents.readers import Progress
+from bot.documents.sandbox import ReadCache, SandboxLimits, SandboxReader
+from bot.search.abbrev import Abbreviations
+from bot.search.embed import Embedder, EmbeddingCache, cache_path_for
+from bot.search.index import BuildReport, DocInfo, IndexBuilder, IndexNotFound, KnowledgeIndex
+from bot.search.model import resolve_model_name
+from bot.search.retrieve import Retriever
 from bot.settings import Settings
 from bot.text import fold
-from bot.versions import VERSIONS_FILE, read_overrides, replacements, write_override
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class FileProblem:
     path: str
-    reason: str  # English
+    code: Failure  # what admins are told (bot.messages.READ_REASONS)
+    reason: str  # English, for the logs
 
 
 @dataclass
@@ -60,12 +62,12 @@ class AddResult:
     reindex: ReindexResult
 
 
-def document_warnings(doc: Document) -> list[str]:
-    """What an admin should know about a document that was indexed (English)."""
+def document_warnings(doc: Document) -> list[Note]:
+    """What an admin should know about a document that was indexed."""
     out = list(doc.notes)
     if doc.garbled:
-        out.append(f"text reads wrong: only {doc.valid_share:.0%} of its words are Vietnamese syllables "
-                   "(an unknown font encoding or a poor scan?)")
+        out.append(Note(Failure.GARBLED, f"text reads wrong: only {doc.valid_share:.0%} of its words are "
+                                         "Vietnamese syllables (an unknown font encoding or a poor scan?)"))
     return out
 
 
@@ -83,24 +85,26 @@ def read_knowledge(knowledge_dir: Path, max_mb: float, reader: SandboxReader | N
         for path in iter_knowledge_files(knowledge_dir):
             rel = path.relative_to(knowledge_dir).as_posix()
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(FileProblem(rel, f"unsupported file type {path.suffix.lower() or '(none)'}"))
+                problems.append(FileProblem(rel, Failure.UNSUPPORTED_TYPE,
+                                            f"unsupported file type {path.suffix.lower() or '(none)'}"))
                 continue
             size_mb = path.stat().st_size / 1e6
             if size_mb > max_mb:
-                problems.append(FileProblem(rel, f"file is {size_mb:.1f} MB, over the {max_mb:g} MB limit"))
+                problems.append(FileProblem(rel, Failure.TOO_LARGE,
+                                            f"file is {size_mb:.1f} MB, over the {max_mb:g} MB limit"))
                 continue
             try:
                 doc = cache.read(path, knowledge_dir, reader, progress) if cache else reader.read(
                     path, knowledge_dir, progress)
             except IngestError as err:
-                problems.append(FileProblem(rel, str(err)))
+                problems.append(FileProblem(rel, err.code, err.detail))
                 continue
             if doc.doc_id in seen_ids:
-                problems.append(FileProblem(rel, f"same id as {seen_ids[doc.doc_id]}"))
+                problems.append(FileProblem(rel, Failure.DUPLICATE_ID, f"same id as {seen_ids[doc.doc_id]}"))
                 continue
             seen_ids[doc.doc_id] = rel
             docs.append(doc)
-            warnings.extend(FileProblem(rel, note) for note in document_warnings(doc))
+            warnings.extend(FileProblem(rel, note.code, note.detail) for note in document_warnings(doc))
     finally:
         if own_reader:
             reader.close()
@@ -161,7 +165,7 @@ class Engine:
                                             self.settings.fusion, self.settings.dense_weight)
                 self._retriever.replaced_by = self._replacements_of
 
-    # --- versions of one document (bot/versions.py) ------------------------------------------
+    # --- versions of one document (bot/answers/versions.py) ------------------------------------------
     def _replacements_of(self, index: KnowledgeIndex) -> dict[str, str]:
         """Old id -> newer id for this index version and the admins' links (re-read when changed)."""
         path = self.settings.knowledge_dir / VERSIONS_FILE
@@ -269,9 +273,15 @@ class Engine:
         has said what to do about files with the same title (``Staged.same_title``).
         """
         titles = {d.path: d.title for d in self.documents() if d.path}
+        cache = self.read_cache()  # the reindex that adds it finds it read (a scan is OCR'd once)
         with SandboxReader(self.sandbox_limits()) as reader:
             return self.library().stage(uploaded, filename,
-                                        lambda path, root: reader.read(path, root, read_progress), titles)
+                                        lambda path, root: cache.read(path, root, reader, read_progress), titles)
+
+    def add_text(self, relative: str, text: str) -> str:
+        """Write a text document the bot makes (an announcement) into the knowledge folder and
+        return its knowledge-relative path; the caller reindexes."""
+        return self.library().write_text(relative, text)
 
     def add_staged(self, staged: Staged, replace: list[str] | None = None,
                    progress: Callable[[int, int], None] | None = None) -> AddResult:
@@ -281,8 +291,9 @@ class Engine:
             result = self.reindex(progress=progress)
             info = self.retriever.index.documents.get(staged.document.doc_id)
             if info is None:
-                problem = next((p.reason for p in result.problems if p.path == staged.name), "not indexed")
-                raise IngestError(problem)
+                problem = next((p for p in result.problems if p.path == staged.name),
+                               FileProblem(staged.name, Failure.OTHER, "not indexed"))
+                raise IngestError(problem.code, problem.reason)
         return AddResult(staged.document, info, replaced, result)
 
     def find_documents(self, query: str) -> list[DocInfo]:

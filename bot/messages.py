@@ -55,26 +55,30 @@ DATE_UNKNOWN = "không rõ ngày"
 DATE_UNKNOWN_SHORT = "không rõ"
 ENCODING_NAMES = {"tcvn3": "TCVN3 (.VnTime)", "vni": "VNI", "viscii": "VISCII", "vps": "VPS"}
 
-# Why a file was not read, in Vietnamese: (pattern of the English reason, sentence). First match wins.
-READ_REASONS: list[tuple[str, str]] = [
-    (r"reads wrong", "chữ đọc ra có vẻ sai phông hoặc bản quét mờ"),  # an indexed file's warning
-    (r"scanned images without text and OCR engine not installed",
-     "tệp là ảnh quét, máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract) nên chưa đọc được"),
-    (r"OCR engine not installed|no 'vie' language data", "máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract)"),
-    (r"password-protected", "tệp PDF có mật khẩu; hãy gửi bản không đặt mật khẩu"),
-    (r"zip bomb|unpacks to|parts inside the DOCX", "tệp nén bất thường (có thể là tệp độc hại), không mở"),
-    (r"more memory than|needs more than", "tệp cần quá nhiều bộ nhớ để đọc, không mở"),
-    (r"took over|processor time", "đọc tệp quá lâu, đã dừng; hãy chia nhỏ tài liệu hoặc gửi bản PDF có chữ"),
-    (r"no \.doc converter", "máy chủ chưa có công cụ đọc tệp .doc; hãy lưu tệp thành .docx rồi gửi lại"),
-    (r"cannot read this \.doc", "không đọc được tệp .doc này; hãy lưu thành .docx rồi gửi lại"),
-    (r"unsupported file type", "loại tệp không được hỗ trợ"),
-    (r"over the .* limit", "tệp vượt giới hạn dung lượng hoặc số trang"),
-    (r"no readable text", "không tìm thấy chữ nào đọc được trong tệp"),
-    (r"more than .* characters", "tài liệu quá dài; hãy chia thành nhiều tệp"),
-    (r"not a text file|not a Word document", "nội dung tệp không đúng với loại tệp"),
-    (r"broken|damaged|crashed|stopped on this file|could not be read|nested too deeply",
-     "tệp bị hỏng hoặc không đúng định dạng"),
-]
+# Why a file was not read, or what to know about one that was, in Vietnamese, by the code the
+# reader gives (bot.documents.failures.Failure's values); the English detail stays in the logs.
+READ_REASONS: dict[str, str] = {
+    "garbled": "chữ đọc ra có vẻ sai phông hoặc bản quét mờ",
+    "scan_no_ocr": "tệp là ảnh quét, máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract) nên chưa đọc được",
+    "no_ocr": "máy chủ chưa cài phần mềm nhận dạng chữ (Tesseract)",
+    "pages_not_read": "có trang ảnh quét chưa đọc được (máy chủ thiếu phần mềm nhận dạng chữ, hoặc trang quá mờ)",
+    "ocr_budget": "tệp có nhiều trang ảnh quét, chỉ đọc đến giới hạn số trang",
+    "password": "tệp PDF có mật khẩu; hãy gửi bản không đặt mật khẩu",
+    "suspicious_archive": "tệp nén bất thường (có thể là tệp độc hại), không mở",
+    "too_much_memory": "tệp cần quá nhiều bộ nhớ để đọc, không mở",
+    "too_slow": "đọc tệp quá lâu, đã dừng; hãy chia nhỏ tài liệu hoặc gửi bản PDF có chữ",
+    "no_doc_converter": "máy chủ chưa có công cụ đọc tệp .doc; hãy lưu tệp thành .docx rồi gửi lại",
+    "doc_unreadable": "không đọc được tệp .doc này; hãy lưu thành .docx rồi gửi lại",
+    "unsupported_type": "loại tệp không được hỗ trợ",
+    "too_large": "tệp vượt giới hạn dung lượng hoặc số trang",
+    "no_text": "không tìm thấy chữ nào đọc được trong tệp",
+    "too_long": "tài liệu quá dài; hãy chia thành nhiều tệp",
+    "not_this_type": "nội dung tệp không đúng với loại tệp",
+    "broken": "tệp bị hỏng hoặc không đúng định dạng",
+    "file_error": "không mở được tệp",
+    "duplicate_id": "trùng với một tài liệu khác trong thư mục",
+    "other": "không đọc được tệp",
+}
 READ_REASON_OTHER = "không đọc được tệp"
 
 
@@ -308,11 +312,6 @@ COMMANDS_GROUP_ADMIN = {
 }
 
 
-def read_reason(english: str) -> str:
-    """The Vietnamese sentence for a reading failure (the English detail stays in the logs)."""
-    import re
-
-    for pattern, sentence in READ_REASONS:
-        if re.search(pattern, english, re.IGNORECASE):
-            return sentence
-    return READ_REASON_OTHER
+def read_reason(code: str) -> str:
+    """The Vietnamese sentence for a reading failure's or a note's code."""
+    return READ_REASONS.get(str(code), READ_REASON_OTHER)

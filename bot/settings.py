@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.kinds import FileType
+
 DEFAULT_MODEL = "hoidoan/multilingual-e5-small-q4"
 
 
@@ -39,13 +41,13 @@ class Settings(BaseSettings):
     cache_dir: Path = Path(".cache")
     embedding_model: str = DEFAULT_MODEL
     # auto: ONNX Runtime where the model folder has the exported encoder (the default model),
-    # sentence-transformers on PyTorch otherwise; see bot/embed.py.
+    # sentence-transformers on PyTorch otherwise; see bot/search/embed.py.
     embedding_runtime: Literal["auto", "onnx", "torch"] = "auto"
     # Measured (bench/bench_indexing.py): with ONNX Runtime 8 > 16 > 32 passages/s in each of three
     # runs, and a member asking during a reindex waits for one batch at most.
     embed_batch_size: Annotated[int, Field(ge=1, le=512)] = 8
     max_file_mb: Annotated[float, Field(gt=0, le=2000)] = 20.0
-    # Reading untrusted files (bot/sandbox.py): a child process with these limits per file.
+    # Reading untrusted files (bot/documents/sandbox.py): a child process with these limits per file.
     read_memory_mb: Annotated[int, Field(ge=256, le=65536)] = 1536
     read_timeout_seconds: Annotated[float, Field(ge=5, le=3600)] = 120.0  # with no progress (OCR: per page)
     ocr_max_pages: Annotated[int, Field(ge=0, le=5000)] = 50
@@ -64,7 +66,7 @@ class Settings(BaseSettings):
     abstain_threshold: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
     contact_text: str = "Ban Chấp hành Đoàn cơ sở hoặc Bí thư chi đoàn của bạn"
     # A short question in a private chat within this many minutes may be a follow-up of the
-    # previous one ("còn đoàn phí thì sao?", bot/followup.py); 0 turns follow-ups off.
+    # previous one ("còn đoàn phí thì sao?", bot/answers/followup.py); 0 turns follow-ups off.
     follow_up_minutes: Annotated[float, Field(ge=0.0, le=120.0)] = 5.0
     # How old a replica's copy of the FAQ list may get before it is read again.
     faq_refresh_seconds: Annotated[float, Field(ge=0.0, le=3600.0)] = 5.0
@@ -76,10 +78,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = []
     database_url: str = ""
     data_dir: Path = Path("data")
-    upload_types: Annotated[list[str], NoDecode] = ["pdf", "docx", "doc", "rtf", "txt", "md", "html", "htm",
-                                                    "png", "jpg", "jpeg", "tif", "tiff"]
+    upload_types: Annotated[list[FileType], NoDecode] = list(FileType)  # a subset of what the bot reads
     concurrent_updates: Annotated[int, Field(ge=1, le=256)] = 16
-    # Per member: more questions than this in any 60 s get "bạn hỏi nhanh quá" (bot/ratelimit.py).
+    # Per member: more questions than this in any 60 s get "bạn hỏi nhanh quá" (bot/telegram/ratelimit.py).
     questions_per_minute: Annotated[int, Field(ge=1, le=1000)] = 10
     webhook_url: str = ""
     webhook_secret: str = Field(default="", repr=False)
@@ -92,7 +93,7 @@ class Settings(BaseSettings):
     # A delivery left "sending" this long by a stopped process is sent again (flagged uncertain).
     outbox_lease_seconds: Annotated[float, Field(ge=1, le=3600)] = 30.0
     # Keep the knowledge files and index versions in the database too, so that replicas on
-    # several machines share nothing else (bot/replication.py). Default: on with PostgreSQL.
+    # several machines share nothing else (bot/storage/replication.py). Default: on with PostgreSQL.
     files_in_database: bool | None = None
     # How often a running bot checks for an index version published by another process.
     index_poll_seconds: Annotated[float, Field(ge=0.2, le=3600)] = 3.0

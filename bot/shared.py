@@ -5,7 +5,7 @@ Builds are serialised by a database lock, and each published version is recorded
 database, which is what running bots follow (``bot.telegram.runner.watch_index``). With
 PostgreSQL (or ``HOIDOAN_FILES_IN_DATABASE=true``) the knowledge files and the index
 versions themselves are stored there too, so replicas need no shared folder
-(bot/replication.py).
+(bot/storage/replication.py).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import os
 import socket
 from collections.abc import Iterator
 
-from bot.embed import Embedder
 from bot.engine import Engine
-from bot.index import BuildReport
-from bot.replication import Replication
+from bot.search.embed import Embedder
+from bot.search.index import BuildReport
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.replication import Replication
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System tools for reading real office files (bot/readers.py): Tesseract with Vietnamese
+# System tools for reading real office files (bot/documents/readers.py): Tesseract with Vietnamese
 # data (scans, photos) and antiword (.doc). Installed when we are root; otherwise the one
 # line to run is printed, and such files are reported as unreadable until then.
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie antiword)

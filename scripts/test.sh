@@ -12,7 +12,7 @@ if [ "${1:-}" = "--fast" ]; then FAST=1; shift; fi
 bash scripts/setup.sh
 
 # Headless Chromium and the fonts a phone has, for the test that renders replies to PNG
-# (tests/test_preview.py, scripts/reply_screens.py); installed when we are root.
+# (tests/telegram/test_preview.py, scripts/reply_screens.py); installed when we are root.
 PREVIEW_PACKAGES=(chromium-headless-shell fonts-dejavu-core fonts-noto-color-emoji)
 if [ "$FAST" = 0 ] && ! command -v chromium-headless-shell >/dev/null && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

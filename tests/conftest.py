@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.embed import Embedder
-from bot.model import default_model_path, is_installed
+from bot.search.embed import Embedder
+from bot.search.model import default_model_path, is_installed
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ async def bot(bot_settings: Settings, embedder: Embedder, fake_api):
     from telegram import Update
 
     from bot.engine import Engine
-    from bot.store import Store
+    from bot.storage.store import Store
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
 

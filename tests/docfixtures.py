@@ -12,7 +12,7 @@ from pathlib import Path
 
 import matplotlib
 
-from bot.encodings import convert
+from bot.documents.encodings import convert
 
 DEJAVU = Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"
 

@@ -3,10 +3,10 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Asker, Assistant
-from bot.embed import Embedder
 from bot.engine import Engine
+from bot.search.embed import Embedder
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.store import Store
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ import pytest
 
 from bot.cli import main
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.store import Store
 
 
 @pytest.fixture()
@@ -24,8 +24,8 @@ def test_index_ask_json_and_docs(env: Settings, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "Indexed 3 documents" in out
     # Recorded in the database too, which running bots follow.
-    from bot.index import KnowledgeIndex
-    from bot.store import Store
+    from bot.search.index import KnowledgeIndex
+    from bot.storage.store import Store
 
     store = Store("sqlite:///data/hoidoan.db")
     assert store.latest_index_version() == KnowledgeIndex.current_path(env.index_dir).name
@@ -133,7 +133,7 @@ def test_backup_and_restore_commands(env: Settings, tmp_path: Path, capsys: pyte
 def test_restore_on_postgresql_shares_the_folder_and_index_again(env: Settings, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Restore empties the replicas' copies in the database; its reindex records them again."""
-    from tests.test_backup import _pg_url
+    from tests.storage.test_backup import _pg_url
 
     url = _pg_url()
     monkeypatch.setenv("HOIDOAN_DATABASE_URL", url)

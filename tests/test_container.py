@@ -39,7 +39,7 @@ def test_image_is_slim_non_root_and_without_torch(image: str) -> None:
 
 
 def test_document_tools_are_in_the_image(image: str) -> None:
-    """Scans need Tesseract with Vietnamese data, old Word files antiword (bot/readers.py)."""
+    """Scans need Tesseract with Vietnamese data, old Word files antiword (bot/documents/readers.py)."""
     result = podman("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
                     "tesseract --list-langs 2>/dev/null | grep -x vie && command -v antiword")
     assert result.returncode == 0, result.stderr

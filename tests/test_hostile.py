@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ingest import IngestError
-from bot.library import safe_filename
+from bot.documents.ingest import IngestError
+from bot.documents.library import safe_filename
+from bot.documents.sandbox import SandboxLimits, SandboxReader
 from bot.logs import setup_logging
-from bot.sandbox import SandboxLimits, SandboxReader
 from bot.telegram.callbacks import PATTERNS, encode, parse
 from bot.telegram.layouts import split_html, utf16_len
 from tests.conftest import ADMIN_ID, MEMBER_ID
@@ -268,7 +268,7 @@ async def test_webhook_refuses_json_that_is_not_an_update(bot_settings, embedder
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.engine import Engine
-    from bot.store import Store
+    from bot.storage.store import Store
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
     from bot.telegram.web import SECRET_HEADER, make_web_app

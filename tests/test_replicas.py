@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from bot.settings import Settings
-from bot.store import DeliveryRow, QuestionRow, Store
+from bot.storage.store import DeliveryRow, QuestionRow, Store
 from tests.conftest import ADMIN_ID, bot_process_env, free_port, start_bot_process
-from tests.test_store import PG_URL
+from tests.storage.test_store import PG_URL
 
 SECRET = "replica-Secret_1"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.embed import Embedder
+from bot.answers.ranking import Band
 from bot.engine import Engine
-from bot.ranking import Band
+from bot.search.embed import Embedder
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,10 +24,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
+from bot.answers.render import format_date
+from bot.documents.ingest import IngestError
+from bot.documents.library import Staged
 from bot.engine import AddResult, ReindexResult
-from bot.ingest import IngestError
-from bot.library import Staged
-from bot.render import format_date
 from bot.settings import Settings
 from bot.telegram import charts, layouts
 from bot.telegram.callbacks import Remove, Upload, encode, expect, parse
@@ -99,11 +99,11 @@ def reindex_summary(result: ReindexResult) -> str:
                                         embedded=r.embedded, added=len(r.added), changed=len(r.changed),
                                         removed=len(r.removed))
     if result.problems:
-        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.reason))}"
+        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.code))}"
                           for p in result.problems[:20])
         text += "\n" + messages.REINDEX_PROBLEMS.format(count=len(result.problems), lines=lines)
     if result.warnings:
-        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.reason))}"
+        lines = "\n".join(f"• {escape(p.path)}: {escape(messages.read_reason(p.code))}"
                           for p in result.warnings[:20])
         text += "\n" + messages.REINDEX_WARNINGS.format(count=len(result.warnings), lines=lines)
     return text
@@ -131,7 +131,7 @@ def upload_summary(added: AddResult) -> str:
     if doc.garbled:
         text += "\n" + messages.UPLOAD_GARBLED.format(share=doc.valid_share)
     for note in doc.notes:
-        text += "\n" + messages.UPLOAD_NOTE.format(note=escape(messages.read_reason(note)))
+        text += "\n" + messages.UPLOAD_NOTE.format(note=escape(messages.read_reason(note.code)))
     return text
 
 
@@ -184,7 +184,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         except IngestError as err:
             log.info("Refused upload %s: %s", name, err)
             await edit_text(status, messages.UPLOAD_REFUSED.format(
-                name=escape(name), reason=escape(messages.read_reason(str(err)))))
+                name=escape(name), reason=escape(messages.read_reason(err.code))))
             return
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -209,7 +209,7 @@ async def _finish_upload(svc: Services, staged: Staged, replace: list[str], stat
         except IngestError as err:
             log.info("Upload %s not indexed: %s", staged.name, err)
             await edit_text(status, messages.UPLOAD_REFUSED.format(
-                name=escape(staged.name), reason=escape(messages.read_reason(str(err)))))
+                name=escape(staged.name), reason=escape(messages.read_reason(err.code))))
             return
         finally:
             svc.engine.library().discard(staged)

@@ -20,9 +20,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.store import AnnouncementRow, ChatRow, utcnow
+from bot.kinds import AnnouncementStatus, Approval
+from bot.storage.store import AnnouncementRow, ChatRow, utcnow
 from bot.telegram.admin import admin_only, edit_text
-from bot.telegram.broadcast import plain_text, send_content, write_to_knowledge
+from bot.telegram.broadcast import knowledge_markdown, plain_text, send_content
 from bot.telegram.callbacks import Announcement, GroupDecision, encode, expect
 from bot.telegram.layouts import split_html
 from bot.telegram.services import Services, services
@@ -169,7 +170,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if ann is None:
         await edit_text(query.message, messages.ANNOUNCE_NOT_CANCELLABLE.format(id=ann_id))
         return
-    if ann.status == "scheduled":
+    if ann.status == AnnouncementStatus.SCHEDULED:
         await edit_text(query.message, messages.ANNOUNCE_SCHEDULED.format(
             id=ann.id, when=local_time(ann.scheduled_at, svc.settings.timezone)))
         return
@@ -183,9 +184,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def add_to_knowledge(svc: Services, ann: AnnouncementRow) -> None:
     """Members can later ask about what was announced ("hạn nộp đoàn phí là khi nào?")."""
     local_date = dt.datetime.now(ZoneInfo(svc.settings.timezone)).date()
-    path = await asyncio.to_thread(write_to_knowledge, svc.settings.knowledge_dir, ann, local_date)
-    if path is None:
+    made = knowledge_markdown(ann, local_date)
+    if made is None:
         return
+    name, body = made
+    path = await asyncio.to_thread(svc.engine.add_text, f"thong-bao/{name}", body)
     await asyncio.to_thread(svc.outbox.set_knowledge_file, ann.id, path)
     async with svc.reindexing:
         try:
@@ -196,9 +199,9 @@ async def add_to_knowledge(svc: Services, ann: AnnouncementRow) -> None:
 
 def _group_state(row: ChatRow) -> str:
     state = messages.GROUP_STATE_ACTIVE if row.active else messages.GROUP_STATE_INACTIVE
-    if row.approval == "pending":
+    if row.approval == Approval.PENDING:
         state += " · " + messages.GROUP_STATE_PENDING
-    elif row.approval == "rejected":
+    elif row.approval == Approval.REJECTED:
         state += " · " + messages.GROUP_STATE_REJECTED
     return state
 
@@ -305,7 +308,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     joined = member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
     was_in = change.old_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
                                                ChatMemberStatus.RESTRICTED, ChatMemberStatus.OWNER)
-    approval = "approved" if joined and by_admin else None
+    approval = Approval.APPROVED if joined and by_admin else None
     row = await asyncio.to_thread(svc.store.set_membership, chat.id, chat.type, chat.title or chat.full_name,
                                   member.status, can_pin, approval)
     log.info("Bot is now %s in %s chat %s", member.status, chat.type, chat.id)
@@ -315,8 +318,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def _ask_admins_to_approve(context: ContextTypes.DEFAULT_TYPE, row: ChatRow, added_by: str) -> None:
     """Someone who is not a bot admin added the bot to a group: it is no target until approved."""
-    if row.approval == "rejected":
-        await asyncio.to_thread(services(context).store.set_approval, row.id, "pending")
+    if row.approval == Approval.REJECTED:
+        await asyncio.to_thread(services(context).store.set_approval, row.id, Approval.PENDING)
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(messages.BUTTON_APPROVE, callback_data=encode(GroupDecision(row.id, True))),
         InlineKeyboardButton(messages.BUTTON_LEAVE, callback_data=encode(GroupDecision(row.id, False))),
@@ -337,7 +340,8 @@ async def on_group_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     data = await expect(update, GroupDecision)
     if data is None:
         return
-    row = await asyncio.to_thread(svc.store.set_approval, data.chat_id, "approved" if data.approve else "rejected")
+    row = await asyncio.to_thread(svc.store.set_approval, data.chat_id,
+                                    Approval.APPROVED if data.approve else Approval.REJECTED)
     if row is None:
         await edit_text(query.message, messages.GROUP_UNKNOWN)
         return

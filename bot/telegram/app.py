@@ -37,7 +37,7 @@ from telegram.ext import (
 )
 
 from bot import messages
-from bot.index import IndexNotFound
+from bot.search.index import IndexNotFound
 from bot.telegram import admin, announce, members
 from bot.telegram.broadcast import Broadcaster, RateLimiter
 from bot.telegram.callbacks import PATTERNS

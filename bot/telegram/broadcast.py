@@ -25,15 +25,14 @@ import re
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import messages
-from bot.announcements import Claimed, Outbox, Report
-from bot.store import AnnouncementRow, Store
-from bot.telemetry import Telemetry
+from bot.storage.outbox import Claimed, Outbox, Report
+from bot.storage.store import AnnouncementRow, Store
+from bot.telegram.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -300,12 +299,3 @@ def knowledge_markdown(ann: AnnouncementRow, local_date: dt.date) -> tuple[str, 
     return name, body
 
 
-def write_to_knowledge(knowledge_dir: Path, ann: AnnouncementRow, local_date: dt.date) -> str | None:
-    made = knowledge_markdown(ann, local_date)
-    if made is None:
-        return None
-    name, body = made
-    folder = knowledge_dir / "thong-bao"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(body, encoding="utf-8")
-    return f"thong-bao/{name}"

@@ -21,11 +21,11 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages
-from bot.answer import SHOWN, Answer, Result
-from bot.faq import Faq
-from bot.index import DocInfo
-from bot.render import answer_sentence, brief_source, excerpt, format_date
-from bot.store import Stats, Unanswered
+from bot.answers.answer import SHOWN, Answer, Result
+from bot.answers.faq import Faq
+from bot.answers.render import answer_sentence, brief_source, excerpt, format_date
+from bot.search.index import DocInfo
+from bot.storage.store import Stats, Unanswered
 from bot.telegram.callbacks import File, More, Vote, VoteReason, encode
 
 TELEGRAM_LIMIT = 4096

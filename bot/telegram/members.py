@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.assistant import Asker
-from bot.index import IndexNotFound
+from bot.search.index import IndexNotFound
 from bot.telegram import layouts
 from bot.telegram.callbacks import File, More, Vote, VoteReason, parse
 from bot.telegram.services import services

@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from bot.shared import catch_up, replication_for, shared_engine
-from bot.store import Store
+from bot.storage.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
 from bot.telegram.web import make_web_app

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import ContextTypes
 
-from bot.announcements import Outbox
 from bot.assistant import Assistant
 from bot.engine import Engine
-from bot.ratelimit import SlidingWindowLimiter
-from bot.replication import Replication
 from bot.settings import Settings
-from bot.store import Store
-from bot.telemetry import Telemetry
+from bot.storage.outbox import Outbox
+from bot.storage.replication import Replication
+from bot.storage.store import Store
+from bot.telegram.ratelimit import SlidingWindowLimiter
+from bot.telegram.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from bot.telegram.broadcast import Broadcaster
@@ -29,7 +29,7 @@ class Services:
     engine: Engine
     store: Store
     outbox: Outbox = field(init=False)
-    replication: Replication | None = None  # files shared through the database (bot/replication.py)
+    replication: Replication | None = None  # files shared through the database (bot/storage/replication.py)
     broadcaster: Broadcaster | None = None  # started with the application
     telemetry: Telemetry = field(default_factory=Telemetry)
     # One index build at a time per process; questions keep using the served index meanwhile.

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.services import Services
-from bot.telemetry import CONTENT_TYPE
+from bot.telegram.telemetry import CONTENT_TYPE
 
 log = logging.getLogger(__name__)
 
