@@ -1,4 +1,4 @@
-"""What members see, judged passage by passage (issue 12).
+"""What members see, judged passage by passage.
 
 Development set: ``bench/data/member_questions.jsonl`` (written for HoiDoan): member
 questions over the shared union-domain corpus (``../shared/eval/domain/corpus.jsonl``),

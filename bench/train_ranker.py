@@ -1,4 +1,5 @@
-"""Fit the learned ranking and its answer bands (bot/data/ranker.json), judged leave-one-corpus-out.
+"""Fit the learned ranking and its answer bands (bot/data/ranker.txt, bot/data/confidence.json),
+judged leave-one-corpus-out.
 
 Every labelled set the team has, none of the held-out set (bench/data/heldout):
 - uit_reg and alqac2022 (../shared/eval): a candidate answers when it is a passage of a gold
@@ -9,14 +10,15 @@ Every labelled set the team has, none of the held-out set (bench/data/heldout):
 - out-of-scope questions (bench/data/out_of_scope.txt against every corpus, and each set's own):
   every candidate is a non-answer.
 
-A logistic model (scikit-learn) is fitted on the candidates' features (bot/answers/ranking.py). For each
-corpus, a model fitted on the other corpora orders its candidates and gives its questions'
-probabilities: the table compares that order with the retriever's, and the two thresholds are
+A LightGBM lambdarank model orders the candidates by their features (bot/answers/ranking.py),
+and a logistic model (scikit-learn) on the first passage's features gives the probability that
+it answers. For each corpus, models fitted on the other corpora order its candidates and give
+its questions' probabilities: the table compares that order with the retriever's, and the two thresholds are
 chosen on those out-of-corpus probabilities (confident: at most 5% of out-of-scope questions
 above it; not sure: at most 2% of answerable questions below it). The model shipped is fitted on
 all corpora with those thresholds.
 
-    .venv/bin/python bench/train_ranker.py            # prints the tables, writes bot/data/ranker.json
+    .venv/bin/python bench/train_ranker.py            # prints the tables, writes both files
     .venv/bin/python bench/train_ranker.py --dry-run  # prints only
 """
 

@@ -1,7 +1,7 @@
-from bot.answers.answer import best_sentences, signature_block
+from bot.answers.highlight import best_sentences, signature_block
 from bot.engine import Engine
 from bot.search.embed import Embedder
-from bot.search.retrieve import Query
+from bot.search.query import Query
 from bot.settings import Settings
 
 
@@ -113,7 +113,7 @@ def test_highlight_skips_the_topic_line_for_the_sentence_that_answers() -> None:
 
 
 def test_sentence_evidence_favours_the_passage_that_holds_the_question_together() -> None:
-    from bot.answers.answer import evidence
+    from bot.answers.highlight import evidence
 
     question = "Lễ trưởng thành Đoàn tổ chức vào dịp nào?"
     query = Query(question, question, (), None)

@@ -97,7 +97,7 @@ def test_a_definition_question_finds_the_definition(settings: Settings, embedder
 
 
 def test_an_abbreviation_counts_as_the_words_it_stands_for() -> None:
-    from bot.search.retrieve import with_aliases
+    from bot.search.query import with_aliases
 
     aliases = [({"cdcs"}, {"cong", "doan", "co", "so"})]
     assert "cdcs" in with_aliases({"cong", "doan", "co", "so", "la"}, aliases)
