@@ -16,13 +16,8 @@ missing=()
 command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie || missing+=(tesseract-ocr tesseract-ocr-vie)
 command -v antiword >/dev/null || missing+=(antiword)
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> Installing ${missing[*]} (apt-get)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${SYSTEM_PACKAGES[@]}") >/dev/null || echo "WARNING: apt-get install failed; scans and .doc files will be reported, not read"
-  else
-    echo "NOTE: to read scans and .doc files, run: sudo apt-get install -y ${SYSTEM_PACKAGES[*]}"
-  fi
+  . scripts/debian.sh
+  debian_install "reading scans and .doc files" "${SYSTEM_PACKAGES[@]}"
 fi
 
 PY=${PYTHON:-python3}

@@ -15,13 +15,8 @@ bash scripts/setup.sh
 # (tests/telegram/test_preview.py, scripts/reply_screens.py); installed when we are root.
 PREVIEW_PACKAGES=(chromium-headless-shell fonts-dejavu-core fonts-noto-color-emoji)
 if [ "$FAST" = 0 ] && ! command -v chromium-headless-shell >/dev/null && ! command -v chromium >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> Installing ${PREVIEW_PACKAGES[*]} (apt-get)"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${PREVIEW_PACKAGES[@]}") >/dev/null || echo "WARNING: apt-get install failed; the reply preview test will fail"
-  else
-    echo "NOTE: the reply preview test needs: sudo apt-get install -y ${PREVIEW_PACKAGES[*]}"
-  fi
+  . scripts/debian.sh
+  debian_install "the reply preview test" "${PREVIEW_PACKAGES[@]}"
 fi
 
 if [ "$FAST" = 0 ] && command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
