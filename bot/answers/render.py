@@ -79,16 +79,18 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
         return messages.EMPTY_QUESTION
     if answer.abstained:
         return messages.NO_ANSWER.format(contact=contact)
+    # The same order as the Telegram reply: the answer and its source, how the question was
+    # read, then the passages.
     lines = []
-    if answer.restored_question:
-        lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
     sentence = answer_sentence(answer)
     if sentence:
-        first = answer.results[0]
-        lines += [messages.ANSWER_LINE.format(answer=sentence), f"({brief_source(first)})", "",
-                  messages.PASSAGES_HEADER]
+        lines += [messages.ANSWER_LINE.format(answer=sentence), f"({brief_source(answer.results[0])})"]
     else:
         lines.append(messages.NOT_SURE_HEADER if answer.not_sure else messages.ANSWER_HEADER)
+    if answer.restored_question:
+        lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
+    if sentence:
+        lines += ["", messages.PASSAGES_HEADER]
     shown = answer.results[:max_results]
     for number, result in enumerate(shown, 1):
         lines.append("")
