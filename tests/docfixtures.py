@@ -136,3 +136,63 @@ def office_docx(path: Path, letterhead: list[tuple[str, str]], lines: list[str],
         for line in tail:
             document.add_paragraph(text(line))
     document.save(str(path))
+
+
+def _ole2(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE2 compound file (version 3, 512-byte sectors) holding ``streams`` (each
+    padded to 4,096 bytes or more, so no mini stream is needed), as Word 97 files are."""
+    import struct
+
+    end, free, fat_mark = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    sectors: list[bytes] = []
+    fat: list[int] = []
+    starts = {}
+    for name, data in streams.items():
+        data = data.ljust(max(4096, -(-len(data) // 512) * 512), b"\0")
+        starts[name] = (len(sectors), len(data))
+        count = len(data) // 512
+        for i in range(count):
+            sectors.append(data[512 * i:512 * (i + 1)])
+            fat.append(len(sectors) if i < count - 1 else end)
+    names = list(streams)
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1) + struct.pack("<III", left, right, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<II", start, size) + b"\0" * 4)
+
+    # The root's child is the first stream; the others hang off it as left siblings (names of
+    # Word's streams sort "0Table" < "WordDocument").
+    directory = entry("Root Entry", 5, free, free, 1, end, 0)
+    for i, name in enumerate(names, 1):
+        start, size = starts[name]
+        directory += entry(name, 2, i + 1 if i < len(names) else free, free, free, start, size)
+    directory = directory.ljust(512, b"\0")
+    dir_sector = len(sectors)
+    sectors.append(directory)
+    fat.append(end)
+    fat_sector = len(sectors)
+    fat.append(fat_mark)
+    sectors.append(struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff"))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIII", 0, 1, dir_sector, 0) + struct.pack("<IIIII", 4096, end, 0, end, 0)
+              + struct.pack("<I", fat_sector) + b"\xff" * (109 * 4 - 4))
+    return header.ljust(512, b"\0") + b"".join(sectors)
+
+
+def word97_doc(path: Path, paragraphs: list[str], encode: str | None = None) -> None:
+    """A Word 97-2003 .doc whose text lives in one 8-bit piece of its piece table, the way
+    a "fast-saved" file antiword refuses is read (``encode``: the text in TCVN3 or VNI)."""
+    import struct
+
+    text = "\r".join(legacy(p, encode) if encode else p for p in paragraphs) + "\r"
+    data = text.encode("cp1252")
+    at = 0x800
+    word = bytearray(at + len(data))
+    struct.pack_into("<HH", word, 0, 0xA5EC, 0x00C1)
+    struct.pack_into("<i", word, 0x004C, len(data))
+    table = b"\x02" + struct.pack("<I", 16) + struct.pack("<ii", 0, len(data)) + struct.pack("<HIH", 0, (at * 2)
+                                                                                           | 0x40000000, 0)
+    struct.pack_into("<II", word, 0x01A2, 0, len(table))
+    word[at:] = data
+    path.write_bytes(_ole2({"WordDocument": bytes(word), "0Table": table}))

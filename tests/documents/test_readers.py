@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents.encodings import decode_bytes, to_unicode
+from bot.documents.failures import Failure
 from bot.documents.ingest import IngestError, load_document
 from bot.documents.ocr import OcrEngine
 from bot.documents.readers import ReadOptions, sniff
@@ -164,8 +165,9 @@ def test_a_doc_that_is_really_rtf_is_read_as_rtf(tmp_path: Path) -> None:
 def test_doc_without_converter_is_reported_with_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "cu.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(IngestError, match=r"save the file as \.docx"):
+    with pytest.raises(IngestError, match=r"save it as \.docx") as refused:
         load_document(tmp_path / "cu.doc", tmp_path)
+    assert refused.value.code is Failure.NO_DOC_CONVERTER  # the admin is told to install antiword or send .docx
 
 
 @pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword is not installed")
@@ -209,3 +211,23 @@ def test_ocr_page_budget_is_a_note(tmp_path: Path) -> None:
     options = ReadOptions(max_ocr_pages=0)
     with pytest.raises(IngestError, match="OCR stopped after 0 of 1"):
         load_document(tmp_path / "scan.pdf", tmp_path, options)
+
+
+def test_a_doc_antiword_refuses_is_read_from_its_piece_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word's "fast save" leaves files antiword calls "not a Word Document"; their text is
+    still in the piece table (here a TCVN3 letterhead, as offices typed them)."""
+    from bot.documents.readers import legacy
+    from tests.docfixtures import word97_doc
+
+    word97_doc(tmp_path / "qd.doc", ["UBND XÃ TÂN HOÀ", "Số: 05/QĐ-UBND", "Tân Hoà, ngày 3 tháng 2 năm 2004",
+                                     "Quyết định", "Về việc thành lập Ban chỉ đạo Tháng Thanh niên",
+                                     "Căn cứ Luật Tổ chức chính quyền địa phương;", "Điều 1. Thành lập Ban chỉ đạo."],
+               encode="tcvn3")
+    monkeypatch.setattr(legacy.shutil, "which", lambda name: None)  # as if antiword had refused it
+    doc = load_document(tmp_path / "qd.doc", tmp_path)
+    assert doc.encoding == "tcvn3" and "Điều 1. Thành lập Ban chỉ đạo." in doc.text
+    assert doc.title == "Quyết định thành lập Ban chỉ đạo Tháng Thanh niên" and doc.date == "2004-02-03"
+    (tmp_path / "bad.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)  # an OLE signature, nothing inside
+    with pytest.raises(IngestError) as refused:
+        load_document(tmp_path / "bad.doc", tmp_path)
+    assert refused.value.code in (Failure.NO_DOC_CONVERTER, Failure.DOC_UNREADABLE)
