@@ -112,7 +112,9 @@ def commit() -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + ("+uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The page itself is the scripts' output: its own changes do not make the code dirty.
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md")
+    return head + ("+uncommitted changes" if dirty else "")
 
 
 def write_section(name: str, command: str, output: str, docs: Path = DOCS) -> None:
