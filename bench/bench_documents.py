@@ -69,6 +69,11 @@ def title_right(want: str, got: str) -> bool:
     return sum(b.size for b in blocks) >= 0.8 * shorter
 
 
+def metadata_right(row: dict[str, str], title: str, date: str | None) -> tuple[bool, bool]:
+    """(title right, date right) of what was read, against a manifest row's title and issue_date."""
+    return title_right(row["title"], title), date == iso(row["issue_date"])
+
+
 def iso(day_month_year: str) -> str | None:
     if day_month_year.strip() in ("", "-"):
         return None
@@ -113,8 +118,7 @@ def main() -> int:
             error = cer(reference, doc.text)
             kind = row["kind"]
             worst[kind] = max(worst.get(kind, 0.0), error)
-            t_ok = title_right(row["title"], doc.title)
-            d_ok = doc.date == iso(row["issue_date"])
+            t_ok, d_ok = metadata_right(row, doc.title, doc.date)
             titles += t_ok
             dates += d_ok
             states_title = "title inferred" not in row.get("note", "")
@@ -183,10 +187,10 @@ def docmeta_set(folder: Path) -> int:
             try:
                 doc = reader.read(path, path.parent)
             except Exception as err:  # a benchmark reports, it does not stop
-                rows.append([row["local_name"][:34], row["kind"], "NOT READ", str(err)[:48], "-", "-"])
+                rows.append([row["local_name"][:34], row["kind"], row.get("seen", "yes"), "NOT READ", str(err)[:60],
+                             "-", "NO"])
                 continue
-            t_ok = title_right(row["title"], doc.title)
-            d_ok = doc.date == iso(row["issue_date"])
+            t_ok, d_ok = metadata_right(row, doc.title, doc.date)
             group[1] += t_ok
             group[2] += d_ok
             rows.append([row["local_name"][:34], row["kind"], row.get("seen", "yes"), "yes" if t_ok else "NO",

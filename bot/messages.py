@@ -79,7 +79,7 @@ READ_REASONS: dict[str, str] = {
     "duplicate_id": "trùng với một tài liệu khác trong thư mục",
     "other": "không đọc được tệp",
 }
-READ_REASON_OTHER = "không đọc được tệp"
+READ_REASON_OTHER = READ_REASONS["other"]
 
 
 # --- Telegram: members ----------------------------------------------------------------------

@@ -29,25 +29,25 @@ def format_date(iso: str | None) -> str:
     return f"{int(day)}/{int(month)}/{year}"
 
 
-def source_line(result: Result) -> str:
-    parts = [messages.SOURCE.format(title=result.title)]
-    if result.heading and result.heading not in result.title:
-        parts.append(result.heading)
-    if result.date:
-        parts.append(messages.DATE.format(date=format_date(result.date)))
-    parts.append(result.url or result.source)
-    line = " · ".join(parts)
-    return line + "\n" + messages.REPLACED_BY.format(title=result.replaced_by) if result.replaced_by else line
-
-
-def brief_source(result: Result) -> str:
-    """The answer's source on one line: title · article · date."""
+def _source_parts(result: Result) -> list[str]:
+    """Title, the article when the title does not name it, and the date."""
     parts = [result.title]
     if result.heading and result.heading not in result.title:
         parts.append(result.heading)
     if result.date:
         parts.append(messages.DATE.format(date=format_date(result.date)))
-    return " · ".join(parts)
+    return parts
+
+
+def source_line(result: Result) -> str:
+    title, *rest = _source_parts(result)
+    line = " · ".join([messages.SOURCE.format(title=title), *rest, result.url or result.source])
+    return line + "\n" + messages.REPLACED_BY.format(title=result.replaced_by) if result.replaced_by else line
+
+
+def brief_source(result: Result) -> str:
+    """The answer's source on one line: title · article · date."""
+    return " · ".join(_source_parts(result))
 
 
 def answer_sentence(answer: Answer) -> str | None:

@@ -122,7 +122,11 @@ def _first_date(match: re.Match[str] | None) -> str | None:
 
 def place_date(cell: str) -> str | None:
     """The date of a place-and-date line ("Phúc Thịnh, ngày 05 tháng 01 năm 2025"), as ISO."""
-    match = PLACE_DATE.match(fold(cell))
+    return _place_date(fold(cell))
+
+
+def _place_date(folded: str) -> str | None:
+    match = PLACE_DATE.match(folded)
     if match is None or match.group("place").strip().startswith(NOT_A_PLACE):
         return None
     return _first_date(match)
@@ -130,7 +134,7 @@ def place_date(cell: str) -> str | None:
 
 def _is_place_date_line(cell: str) -> bool:
     folded = fold(cell)
-    return place_date(cell) is not None or BLANK_PLACE_DATE.match(folded) is not None
+    return _place_date(folded) is not None or BLANK_PLACE_DATE.match(folded) is not None
 
 
 def _type_of(line: str, position: int) -> tuple[str, Kind, str] | None:
@@ -141,9 +145,10 @@ def _type_of(line: str, position: int) -> tuple[str, Kind, str] | None:
     if not line or line.endswith(":") or len(line) > 300:
         return None  # "QUYẾT ĐỊNH:" opens the operative part, not the title
     bare = NUMBERING.sub("", line)
-    if fold(bare).startswith("ban ") and not fold(bare).startswith(DOC_TYPE_PREFIXES):
-        bare = bare[4:].lstrip()
     folded = fold(bare)
+    if folded.startswith("ban ") and not folded.startswith(DOC_TYPE_PREFIXES):
+        bare = bare[4:].lstrip()
+        folded = fold(bare)
     for ftype, name, kind in _FOLDED_TYPES:
         if folded == ftype or folded.startswith(ftype + " "):
             words = len(name.split())
@@ -332,10 +337,9 @@ def _fallback_title(cells: list[str]) -> str | None:
     return heading
 
 
-def _cites(cell: str, match: re.Match[str]) -> bool:
-    """A date that belongs to another document: "Căn cứ ...", "Quyết định số 12/QĐ ngày ..."."""
-    folded = fold(cell)
-    return folded.startswith(("can cu", "theo ")) or re.search(r"\bso\s*:?\s*\d", folded[:match.start()]) is not None
+def _cites(folded: str, match: re.Match[str]) -> bool:
+    """A date after another document's number ("Quyết định số 12/QĐ ngày ...") is that document's."""
+    return re.search(r"\bso\s*:?\s*\d", folded[:match.start()]) is not None
 
 
 def find_date(cells_head: list[str], cells_tail: list[str], title_block: list[str],
@@ -351,26 +355,27 @@ def find_date(cells_head: list[str], cells_tail: list[str], title_block: list[st
     4. The place-and-date line on the last page, above the signature.
     5. A law's closing "thông qua ngày ...".
     """
-    for cell in cells_head:
-        if (found := place_date(cell)):
+    head = [fold(cell) for cell in cells_head]
+    tail = [fold(cell) for cell in cells_tail]
+    for folded in head:
+        if (found := _place_date(folded)):
             return found
-        if BLANK_PLACE_DATE.match(fold(cell)):
+        if BLANK_PLACE_DATE.match(folded):
             return None
-    for cell in title_block:
-        folded = fold(cell)
-        if folded.startswith(("can cu", "theo ")):
+    for folded in (fold(cell) for cell in title_block):
+        if folded.startswith(("can cu", "theo ")):  # another document's date, cited
             continue
         match = ANY_DATE.search(folded)
-        if match and not (cited_ok is False and _cites(cell, match)) and (found := _first_date(match)):
+        if match and not (cited_ok is False and _cites(folded, match)) and (found := _first_date(match)):
             return found
-    for cell in cells_head + cells_tail:
-        if (found := _first_date(TODAY_DATE.match(fold(cell)))):
+    for folded in head + tail:
+        if (found := _first_date(TODAY_DATE.match(folded))):
             return found
-    for cell in reversed(cells_tail):
-        if (found := place_date(cell)):
+    for folded in reversed(tail):
+        if (found := _place_date(folded)):
             return found
-    for cell in reversed(cells_tail):
-        if (found := _first_date(PASSED_DATE.search(fold(cell)))):
+    for folded in reversed(tail):
+        if (found := _first_date(PASSED_DATE.search(folded))):
             return found
     return None
 
@@ -384,7 +389,8 @@ def read_metadata(text: str) -> DocMeta:
         if (match := NUMBER.search(cell)) and len(cell) < 120 and not fold(cell).startswith(("can cu", "theo")):
             meta.number = re.sub(r"\s*([/-])\s*", r"\1", match.group(1)).rstrip(".")
             break
-    type_at = title_end = None
+    type_at: int | None = None
+    title_end = 0  # the last cell of the type line's block
     for i, cell in enumerate(head):
         if fold(cell) in ("phu luc",):
             continue
@@ -415,9 +421,8 @@ def read_metadata(text: str) -> DocMeta:
     if type_at is not None:
         # The type line, its summary and the note under it: "(Ban hành kèm theo Quyết định số ...
         # ngày ...)", "(Đại hội ... thông qua ngày ...)", a "ngày ..." line.
-        last = max(title_end or type_at, type_at)
-        title_block = head[type_at:last + 1]
-        title_block += [c for c in head[last + 1:last + 4]
+        title_block = head[type_at:title_end + 1]
+        title_block += [c for c in head[title_end + 1:title_end + 4]
                         if c.startswith("(") or ATTACHED.match(c) or fold(c).startswith("ngay")][:2]
     else:
         title_block = [c for c in head if c][:4]  # a news article's lead

@@ -65,23 +65,17 @@ def to_unicode(text: str, hint: str | None = None) -> tuple[str, str | None]:
         return convert(text, hint), hint
     from bot.documents.garble import valid_share
 
-    encoding = detect_legacy(text)
+    detected = detect_legacy(text)
     plain = unicodedata.normalize("NFC", text)
     plain_share = valid_share(plain)
-    if encoding is None:
-        if plain_share >= 0.8:
-            return plain, None
-        # Detection found no legacy encoding, but the text does not read as Vietnamese either
-        # (a form whose dotted fields outweigh its words): try each encoding and keep the one
-        # that reads best, by the same bar.
-        tried = [(valid_share(convert(text, enc)), enc) for enc in ("tcvn3", "vni")]
-        best_share, encoding = max(tried)
-        if best_share < max(0.8, plain_share + 0.1):
-            return plain, None
-        return convert(text, encoding), encoding
-    converted = convert(text, encoding)
-    # Detection guesses from characters; keep its conversion only if it reads as Vietnamese.
-    if valid_share(converted) < max(0.8, plain_share + 0.1):
+    if detected is None and plain_share >= 0.8:
+        return plain, None
+    # Detection guesses from characters; when it finds nothing in text that does not read as
+    # Vietnamese either (a form whose dotted fields outweigh its words), each encoding is
+    # tried. A conversion is kept only if it reads as Vietnamese.
+    candidates = [detected] if detected is not None else ["tcvn3", "vni"]
+    share, encoding, converted = max((valid_share(c), enc, c) for enc in candidates for c in [convert(text, enc)])
+    if share < max(0.8, plain_share + 0.1):
         return plain, None
     return converted, encoding
 

@@ -1,4 +1,5 @@
-"""Word 97-2003 .doc (antiword) and RTF (striprtf): old office files, often in TCVN3/VNI fonts."""
+"""Word 97-2003 .doc (antiword, or the file's own piece table when antiword refuses it) and RTF
+(striprtf): old office files, often in TCVN3/VNI fonts."""
 
 from __future__ import annotations
 
@@ -44,14 +45,14 @@ def read_doc(path: Path, options: ReadOptions, progress: Progress | None = None)
             text, encoding = to_unicode("\n".join(lines))
             return Extraction([text], encoding=encoding)
         detail = (done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no text"])[0]
+    unreadable = Failure.NO_DOC_CONVERTER if antiword is None else Failure.DOC_UNREADABLE
     try:
         raw = word97_text(path)
     except (OSError, ValueError, KeyError, IndexError, struct.error) as err:
-        code = Failure.NO_DOC_CONVERTER if antiword is None else Failure.DOC_UNREADABLE
-        raise ReadError(code, f"cannot read this .doc ({detail[:120]}; {err.__class__.__name__}); "
-                              "save it as .docx") from err
+        raise ReadError(unreadable, f"cannot read this .doc ({detail[:120]}; {err.__class__.__name__}); "
+                                    "save it as .docx") from err
     if not raw.strip():
-        raise ReadError(Failure.DOC_UNREADABLE, f"cannot read this .doc ({detail[:160]}); save it as .docx")
+        raise ReadError(unreadable, f"cannot read this .doc ({detail[:160]}); save it as .docx")
     text, encoding = to_unicode(raw)
     return Extraction([text], encoding=encoding)
 
@@ -61,7 +62,11 @@ def read_doc(path: Path, options: ReadOptions, progress: Progress | None = None)
 _FIELD_CODE = re.compile(r"\x13[^\x13\x14\x15]*\x14")
 _WORD_CONTROLS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x01": None, "\x08": None,
                                 "\x15": None, "\x13": None, "\x14": None, "\x1e": "-", "\x1f": None})
+# 8-bit pieces are Windows-1252; its five undefined bytes keep their own code point (legacy
+# fonts use them). Latin-1 decoding plus this table does both in one pass.
 CP1252_UNDEFINED = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+_CP1252_FROM_LATIN1 = str.maketrans({chr(b): bytes((b,)).decode("cp1252") for b in range(0x80, 0xA0)
+                                     if b not in CP1252_UNDEFINED})
 
 
 def word97_text(path: Path) -> str:
@@ -99,7 +104,7 @@ def word97_text(path: Path) -> str:
         if fc & 0x40000000:  # 8-bit text at fc / 2
             offset = (fc & 0x3FFFFFFF) // 2
             data = doc[offset:offset + end - start]
-            parts.append("".join(chr(b) if b in CP1252_UNDEFINED else bytes((b,)).decode("cp1252") for b in data))
+            parts.append(data.decode("latin-1").translate(_CP1252_FROM_LATIN1))
         else:
             offset = fc & 0x3FFFFFFF
             parts.append(doc[offset:offset + 2 * (end - start)].decode("utf-16-le", "replace"))
