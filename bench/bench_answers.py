@@ -60,6 +60,8 @@ DEV = ROOT / "bench" / "data" / "member_questions.jsonl"
 RESTORATION = ROOT / "bench" / "data" / "restoration_questions.txt"  # written later, for restoration only
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 HELDOUT = ROOT / ".cache" / "heldout"  # bench/fetch_heldout.py puts the held-out files here
+# A second held-out batch of out-of-scope questions on the same files (written later, frozen).
+HELDOUT_OOS_2 = ROOT / "bench" / "data" / "heldout2" / "out_of_scope.txt"
 SHOWN = 3
 QUESTION_WORDS = ("mấy", "gì", "nào", "bao nhiêu", "khi nào", "ở đâu", "ai", "bao lâu")
 
@@ -236,14 +238,16 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
         print("\nrestored wrong:\n  " + "\n  ".join(wrong[:40]))
 
 
-def file_set(path: Path, work: Path, title: str, label: str) -> None:
+def file_set(path: Path, work: Path, title: str, label: str, more_oos: Path | None = None) -> None:
     """Questions over a folder of real files (``files/``, ``questions.tsv`` with snippets, and
-    ``out_of_scope.txt`` when present), indexed as an admin would drop them in knowledge/."""
+    ``out_of_scope.txt`` when present), indexed as an admin would drop them in knowledge/;
+    ``more_oos``: a later batch of out-of-scope questions, counted as its own group."""
     questions = list(csv.DictReader((path / "questions.tsv").open(encoding="utf-8"), delimiter="\t"))
-    oos_file = path / "out_of_scope.txt"
-    outside = question_lines(oos_file) if oos_file.is_file() else []
-    questions += [{"qid": f"oos{i:02d}", "question": q, "local_name": "-", "answer_snippet": "",
-                   "style": "out_of_scope"} for i, q in enumerate(outside)]
+    batches = [(path / "out_of_scope.txt", "out_of_scope", "oos"), (more_oos, "out_of_scope (batch 2)", "oos2-")]
+    for oos_file, style, prefix in batches:
+        outside = question_lines(oos_file) if oos_file and oos_file.is_file() else []
+        questions += [{"qid": f"{prefix}{i:02d}", "question": q, "local_name": "-", "answer_snippet": "",
+                       "style": style} for i, q in enumerate(outside)]
     knowledge = work / f"{label}-knowledge"
     shutil.copytree(path / "files", knowledge)
     settings = Settings(_env_file=None, knowledge_dir=knowledge, index_dir=work / f"{label}-index",  # type: ignore[call-arg]
@@ -261,8 +265,8 @@ def judge_questions(assistant: Assistant, questions: list[dict[str, str]], title
     for q in questions:
         reply = assistant.ask(q["question"], log=False)
         assert reply.answer is not None
-        if q["style"] == "out_of_scope":
-            judge.out_of_scope("out_of_scope", reply.answer)
+        if q["style"].startswith("out_of_scope"):
+            judge.out_of_scope(q["style"], reply.answer)
             if reply.answer.band is Band.CONFIDENT:
                 missed.append(f"{q['qid']} answered out of scope: {q['question']}")
         elif not judge.in_scope(q["style"], reply.answer, [q["answer_snippet"]]):
@@ -315,7 +319,8 @@ def main() -> int:
             if args.realdocs and not args.no_realdocs:
                 file_set(args.realdocs, work, f"Real documents' questions ({args.realdocs})", "realdocs")
         if args.heldout or args.heldout_only:
-            file_set(HELDOUT, work, "HELD-OUT: real files and questions never tuned on (bench/data/heldout)", "heldout")
+            file_set(HELDOUT, work, "HELD-OUT: real files and questions never tuned on (bench/data/heldout)", "heldout",
+                     HELDOUT_OOS_2)
             sample_set(HELDOUT, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
