@@ -1,12 +1,12 @@
 """Fetch a kept-apart set's files into a local folder: the held-out answer set
-(bench/data/heldout/files.tsv) or the document-metadata set (bench/data/docmeta/files.tsv).
+(bench/data/heldout/files.tsv) or a document-metadata set (bench/data/docmeta*/files.tsv).
 
 The project keeps no document text: each file is named by its public repository, commit and
 path, and copied here from a local git snapshot of that repository (one folder per
 repository, ``owner+name``, holding a git directory, as the team's snapshot tool lays them
 out). Files that cannot be found are listed, and the run fails.
 
-    .venv/bin/python bench/fetch_heldout.py [--set heldout|docmeta] [--mirrors DIR] [--out DIR]
+    .venv/bin/python bench/fetch_heldout.py [--set heldout|docmeta|docmeta2] [--mirrors DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {"heldout": ROOT / "bench" / "data" / "heldout", "docmeta": ROOT / "bench" / "data" / "docmeta"}
+SETS = {name: ROOT / "bench" / "data" / name for name in ("heldout", "docmeta", "docmeta2")}
 DEFAULT_MIRRORS = Path(os.environ.get("HOIDOAN_MIRRORS", ROOT.parent / ".mirror"))
 
 
