@@ -6,9 +6,9 @@ take it from there:
 
 - :class:`Ranker` orders the candidates: LightGBM lambdarank over the features below, shipped
   as LightGBM's text model (bot/data/ranker.txt) and read here with numpy alone;
-- :class:`Confidence` says how likely the first passage answers at all: a logistic model over
-  the first passage's features and its lead over the second (bot/data/confidence.json), with
-  two thresholds that give the three answer bands.
+- :class:`Confidence` says how likely the first passage answers at all: a LightGBM binary
+  model over the first passage's features and its lead over the second (bot/data/confidence.txt),
+  with two thresholds that give the three answer bands (bot/data/confidence.json).
 
 Features are relative to the question's candidates (rank, gaps to the best), absolute and
 bounded (cosines, shares of the question's words), or the size of the knowledge base, so
@@ -16,10 +16,8 @@ the models can tell a one-document knowledge base (the sample) from 5,000 passag
 
 Example::
 
-    >>> import numpy as np
-    >>> sure = Confidence(np.zeros(len(CONFIDENCE_FEATURES)), 0.0, np.zeros(len(CONFIDENCE_FEATURES)),
-    ...                   np.ones(len(CONFIDENCE_FEATURES)), confident=0.6, not_sure=0.3)
-    >>> sure.band(0.5)
+    >>> sure = Confidence(trees=[], confident=0.6, not_sure=0.3)  # no trees: probability 0.5
+    >>> sure.band(sure.probability(np.zeros(len(CONFIDENCE_FEATURES))))
     <Band.NOT_SURE: 'not_sure'>
 """
 
@@ -31,7 +29,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
@@ -142,8 +139,7 @@ class Ranker:
 CONFIDENCE_FEATURES: tuple[str, ...] = (
     "score", "lead", "dense", "coverage", "specificity", "evidence", "kind_match", "passages",
 )
-_COLUMNS = [FEATURES.index(name) for name in ("dense", "coverage", "specificity", "evidence", "kind_match",
-                                              "passages")]
+_COLUMNS = [FEATURES.index(name) for name in CONFIDENCE_FEATURES[2:]]
 
 
 def confidence_features(features: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -156,17 +152,23 @@ def confidence_features(features: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Confidence:
-    """A logistic model over standardised :data:`CONFIDENCE_FEATURES`, and the bands' thresholds."""
+    """A gradient-boosted binary model over :data:`CONFIDENCE_FEATURES` (LightGBM's text model,
+    read with numpy as the ranker is), and the bands' thresholds on its probability."""
 
-    weights: np.ndarray
-    bias: float
-    mean: np.ndarray
-    scale: np.ndarray
+    trees: list[_Tree]
     confident: float = 0.5  # probability from which the answer is confident
     not_sure: float = 0.2  # from which the nearest passages are shown as "not sure"
 
+    @classmethod
+    def from_string(cls, model: str, confident: float = 0.5, not_sure: float = 0.2) -> Confidence:
+        names, trees = _trees(model)
+        if names != CONFIDENCE_FEATURES:
+            raise ValueError(f"confidence model has features {names}, the code computes {CONFIDENCE_FEATURES}")
+        return cls(trees, confident, not_sure)
+
     def probability(self, features: np.ndarray) -> float:
-        z = float(((features - self.mean) / self.scale) @ self.weights + self.bias)
+        row = np.asarray(features, dtype=np.float64).reshape(1, -1)
+        z = float(sum(tree.predict(row)[0] for tree in self.trees))
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def band(self, probability: float) -> Band:
@@ -174,22 +176,8 @@ class Confidence:
             return Band.CONFIDENT
         return Band.NOT_SURE if probability >= self.not_sure else Band.NOT_FOUND
 
-    def to_json(self) -> dict[str, object]:
-        return {"features": list(CONFIDENCE_FEATURES), "weights": [float(w) for w in self.weights],
-                "bias": float(self.bias), "mean": [float(m) for m in self.mean],
-                "scale": [float(s) for s in self.scale], "confident": self.confident, "not_sure": self.not_sure}
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Confidence:
-        names: tuple[str, ...] = tuple(data["features"])  # type: ignore[arg-type]
-        if names != CONFIDENCE_FEATURES:
-            raise ValueError(f"confidence model has features {names}, the code computes {CONFIDENCE_FEATURES}")
-        return cls(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]),  # type: ignore[arg-type]
-                   np.asarray(data["mean"], dtype=np.float64), np.asarray(data["scale"], dtype=np.float64),
-                   float(data["confident"]), float(data["not_sure"]))  # type: ignore[arg-type]
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+    def thresholds(self) -> dict[str, float]:
+        return {"confident": self.confident, "not_sure": self.not_sure}
 
 
 def _data(name: str) -> str:
@@ -204,5 +192,6 @@ def shipped_ranker() -> Ranker:
 
 @lru_cache(maxsize=1)
 def shipped_confidence() -> Confidence:
-    """The confidence model and thresholds in the package data (bot/data/confidence.json)."""
-    return Confidence.from_json(json.loads(_data("confidence.json")))
+    """The confidence model (bot/data/confidence.txt) and its thresholds (bot/data/confidence.json)."""
+    bands = json.loads(_data("confidence.json"))
+    return Confidence.from_string(_data("confidence.txt"), float(bands["confident"]), float(bands["not_sure"]))

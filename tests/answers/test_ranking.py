@@ -38,8 +38,7 @@ FIXTURE = np.array([
 
 def test_the_shipped_models_load_from_the_package_data() -> None:
     ranker, sure = shipped_ranker(), shipped_confidence()
-    assert ranker.trees
-    assert len(sure.weights) == len(CONFIDENCE_FEATURES)
+    assert ranker.trees and sure.trees
     assert 0.0 < sure.not_sure <= sure.confident < 1.0
 
 
@@ -51,23 +50,32 @@ def test_the_shipped_ranker_orders_the_fixture_and_always_the_same_way() -> None
 
 
 
-def test_the_model_is_read_as_lightgbm_scores_it() -> None:
-    lightgbm = pytest.importorskip("lightgbm")  # a training tool (the dev extra); serving reads the trees itself
+def _model(name: str) -> str:
     from importlib import resources
 
-    text = resources.files("bot").joinpath("data/ranker.txt").read_text(encoding="utf-8")
-    booster = lightgbm.Booster(model_str=text)
-    assert tuple(booster.feature_name()) == FEATURES
+    return resources.files("bot").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
+def test_the_models_are_read_as_lightgbm_scores_them() -> None:
+    lightgbm = pytest.importorskip("lightgbm")  # a training tool (the dev extra); serving reads the trees itself
     rng = np.random.default_rng(7)
+    booster = lightgbm.Booster(model_str=_model("ranker.txt"))
+    assert tuple(booster.feature_name()) == FEATURES
     x = np.vstack([FIXTURE, rng.uniform(-1.0, 5.0, size=(200, len(FEATURES)))])
-    assert np.allclose(Ranker.from_string(text).scores(x), booster.predict(x), rtol=1e-9, atol=1e-12)
+    assert np.allclose(Ranker.from_string(_model("ranker.txt")).scores(x), booster.predict(x), rtol=1e-9, atol=1e-12)
+    booster = lightgbm.Booster(model_str=_model("confidence.txt"))
+    assert tuple(booster.feature_name()) == CONFIDENCE_FEATURES
+    x = rng.uniform(-1.0, 6.0, size=(200, len(CONFIDENCE_FEATURES)))
+    sure = Confidence.from_string(_model("confidence.txt"))
+    assert np.allclose([sure.probability(row) for row in x], booster.predict(x), rtol=1e-9, atol=1e-12)
 
 
 def test_a_model_for_other_features_is_refused() -> None:
-    data = shipped_confidence().to_json()
-    data["features"] = ["dense"]
+    text = _model("confidence.txt")
     with pytest.raises(ValueError, match="features"):
-        Confidence.from_json(data)
+        Ranker.from_string(text)
+    with pytest.raises(ValueError, match="features"):
+        Confidence.from_string(_model("ranker.txt"))
 
 
 def test_a_neutral_ranker_keeps_the_retrievers_order() -> None:
