@@ -6,7 +6,7 @@ path, and copied here from a local git snapshot of that repository (one folder p
 repository, ``owner+name``, holding a git directory, as the team's snapshot tool lays them
 out). Files that cannot be found are listed, and the run fails.
 
-    .venv/bin/python bench/fetch_heldout.py [--set heldout|docmeta|docmeta2] [--mirrors DIR] [--out DIR]
+    .venv/bin/python bench/fetch_heldout.py [--set heldout|docmeta|docmeta2|docmeta3] [--mirrors DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {name: ROOT / "bench" / "data" / name for name in ("heldout", "docmeta", "docmeta2")}
+SETS = {name: ROOT / "bench" / "data" / name for name in ("heldout", "docmeta", "docmeta2", "docmeta3")}
 DEFAULT_MIRRORS = Path(os.environ.get("HOIDOAN_MIRRORS", ROOT.parent / ".mirror"))
 
 
