@@ -54,7 +54,9 @@ SEPARATOR = re.compile(r"^[\W_]*$")
 # ("ngày 16 thảng 12 năm 2011") does not hide one; a dotted fill ("ngày …25..tháng 01") and
 # a missing space ("năm1998") are taken as they are printed.
 _FILL = r"[\s.…_]*"
-DAY_MONTH_YEAR = (r"(\d{1,2})" + _FILL + r"(?:thang|/|-|\.)" + _FILL + r"(\d{1,2})" + _FILL
+# "ngày 20, 21 tháng 03 năm 2002" (a two-day conference): its first day.
+DAY_MONTH_YEAR = (r"(\d{1,2})(?:\s*(?:,|-|–|va)\s*\d{1,2})*" + _FILL + r"(?:thang|/|-|\.)" + _FILL
+                  + r"(\d{1,2})" + _FILL
                   + r"(?:nam|/|-|\.)" + _FILL + r"(\d{4})(?!\d)")
 DATE_WORDS = r"\bngay" + _FILL + DAY_MONTH_YEAR
 # A place-and-date line: "Hà Nội, ngày 28 tháng 4 năm 2022", "TP. Hồ Chí Minh, ngày ...",
@@ -103,7 +105,46 @@ def _cells(text: str, limit: int | None, from_end: bool = False) -> list[str]:
                 out.append("")
             continue
         out.extend(cell.strip() for cell in line.split("|") if cell.strip())
+    return _mend(out)
+
+
+# A letterhead line that a narrow cell or a PDF's layout broke goes on in the next line:
+# "Bắc Ninh, ngày" / "18 tháng 11 năm 2025", "Số:" / "71/2025/QĐ-UBND", "THÔNG" / "TƯ".
+_BROKEN_DATE = re.compile(r"(?:,|\b(?:ngay|thang)(?:[\s.…_]*\d{1,2})?|\bnam)\s*$")
+_DATE_GOES_ON = re.compile(r"^(?:\d|thang\b|nam\b|ngay\b)")
+_BROKEN_NUMBER = re.compile(r"^so\s*:?\s*$")
+
+
+def _mend(cells: list[str]) -> list[str]:
+    """``cells`` with a broken place-and-date line, number line or type line joined to the
+    line it goes on in (over one blank line at most)."""
+    out: list[str] = []
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        step = 2 if i + 2 < len(cells) and not cells[i + 1] else 1
+        following = cells[i + step] if i + step < len(cells) else ""
+        if cell and following and _joins(cell, following):
+            cells = [*cells[:i], f"{cell} {following}", *cells[i + step + 1:]]
+            continue  # the joined line may be broken again ("Hà Nội," / "ngày" / "02 tháng 12 ...")
+        out.append(cell)
+        i += 1
     return out
+
+
+def _joins(cell: str, following: str) -> bool:
+    folded, after = fold(cell), fold(following)
+    if len(cell) > 80:
+        return False
+    if _BROKEN_NUMBER.match(folded):
+        return following[:1].isdigit()
+    if _BROKEN_DATE.search(folded) and _DATE_GOES_ON.match(after) and ("ngay" in folded or "ngay" in after):
+        return bool(re.search(r"[a-z]", folded)) and not folded.startswith(("can cu", "theo "))
+    if is_capitals(cell) and len(cell.split()) == 1 and is_capitals(following):
+        joined = f"{folded} {after}"
+        return any(joined == ftype or joined.startswith(ftype + " ") for ftype, _, _ in _FOLDED_TYPES
+                   if " " in ftype and not folded.startswith(ftype))
+    return False
 
 
 def _iso(day: str, month: str, year: str) -> str | None:
@@ -154,6 +195,8 @@ def _type_of(line: str, position: int) -> tuple[str, Kind, str] | None:
             words = len(name.split())
             rest = " ".join(bare.split()[words:])
             head = " ".join(bare.split()[:words])
+            if rest and ISSUE_NUMBER.sub("", rest) == "":
+                return None  # "Luật số: 60/2024/QH15": the number line, the type line is below
             if is_capitals(head) or not rest or position < 3 or fold(rest).startswith(("cua ", "lien tich")):
                 return name, kind, rest
     return None
@@ -303,26 +346,64 @@ def _issuer(cells: list[str], stop: int) -> str | None:
     return " – ".join(names) or None
 
 
+# A form's code on its own line above the title ("B1-2-TMDA", "Mẫu số 01/KH"), not the title.
+FORM_CODE = re.compile(r"^(?:mau\s*(?:so)?\s*:?\s*)?[a-z]{0,4}\d[\w./-]*$")
+# A quoted heading near the top ("“Phát triển công nghệ mới: nền kinh tế mới ...”"): a paper's
+# or a programme's own name, under the event or series it belongs to.
+QUOTE_OPEN = ("“", '"', "«")
+QUOTE_CLOSE = ("”", '"', "»")
+
+
+def _quoted_heading(cells: list[str], start: int) -> str | None:
+    """The first quoted heading of at most three lines in the opening lines after ``start``,
+    before any paragraph of running text."""
+    for i in range(start, min(start + 12, len(cells))):
+        cell = cells[i]
+        if len(cell) > 200:
+            return None  # running text began: no heading below counts
+        if not cell.startswith(QUOTE_OPEN):
+            continue
+        parts = []
+        for part in cells[i:i + 3]:
+            if not part:
+                break
+            parts.append(part)
+            if part.rstrip(" .").endswith(QUOTE_CLOSE) and (len(parts) > 1 or len(part.strip(" .")) > 1):
+                heading = " ".join(parts).strip(" .")
+                heading = heading.strip("".join(QUOTE_OPEN + QUOTE_CLOSE)).strip()
+                return heading if len(heading.split()) >= 3 else None
+        return None
+    return None
+
+
 def _fallback_title(cells: list[str]) -> str | None:
-    """No type line: the first heading after the letterhead, with the lines that carry it on."""
+    """No type line: the first heading after the letterhead, with the lines that carry it on
+    (a quoted heading under an event line is the document's own name)."""
     skip = re.compile(r"^(chuong|phan|muc|phu luc)\s+[\divxlc]+\W*$")
     mottos = [i for i, cell in enumerate(cells) if MOTTO.match(fold(cell))]
     start = mottos[-1] + 1 if mottos else 0
+    if (quoted := _quoted_heading(cells, start)) is not None:
+        return quoted
     block: list[str] = []
+    blocks = 0
     for cell in cells[start:]:
         folded = fold(cell)
         if not cell:
             if block:
                 break
             continue
+        if SEPARATOR.match(cell) and block and blocks == 0 and len(block) <= 2:
+            # The issuing body's cell, underlined ("Ban chỉ đạo ..." / "--------"): the title is below.
+            block, blocks = [], 1
+            continue
         if (SEPARATOR.match(cell) or skip.match(folded) or NUMBER.match(cell) or (folded.startswith("so")
                 and NUMBER.search(cell)) or _is_place_date_line(cell) or len(cell) < 4 or cell.isdigit()
-                or FORM_FIELD.search(cell)):
+                or FORM_FIELD.search(cell) or (not block and FORM_CODE.match(folded))):
             if block:
                 break
             continue
         if block and (is_capitals(cell) != is_capitals(block[0]) or folded.startswith("can cu")
-                      or re.search(r"[.:;!?]$", block[-1]) or len(block) == 3):
+                      or ATTACHED.match(cell) or re.search(r"[.:;!?]$", block[-1]) or len(block) == 3):
             break
         block.append(NUMBERING.sub("", cell) if not block else cell)
     if not block:
@@ -362,11 +443,13 @@ def find_date(cells_head: list[str], cells_tail: list[str], title_block: list[st
             return found
         if BLANK_PLACE_DATE.match(folded):
             return None
-    for folded in (fold(cell) for cell in title_block):
+    for cell in title_block:
+        folded = fold(cell)
         if folded.startswith(("can cu", "theo ")):  # another document's date, cited
             continue
         match = ANY_DATE.search(folded)
-        if match and not (cited_ok is False and _cites(folded, match)) and (found := _first_date(match)):
+        attached = ATTACHED.match(cell) is not None  # "(Kèm theo Quyết định số ... ngày ...)": its date
+        if match and (cited_ok or attached or not _cites(folded, match)) and (found := _first_date(match)):
             return found
     for folded in head + tail:
         if (found := _first_date(TODAY_DATE.match(folded))):
@@ -425,7 +508,7 @@ def read_metadata(text: str) -> DocMeta:
         title_block += [c for c in head[title_end + 1:title_end + 4]
                         if c.startswith("(") or ATTACHED.match(c) or fold(c).startswith("ngay")][:2]
     else:
-        title_block = [c for c in head if c][:4]  # a news article's lead
+        title_block = [c for c in head if c][:4]  # a news article's lead, a form's "(Kèm theo ...)"
     meta.date = find_date(head, tail, title_block, cited_ok=type_at is not None)
     meta.issuer = _issuer(head, type_at if type_at is not None else 6)
     return meta

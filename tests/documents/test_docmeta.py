@@ -124,3 +124,62 @@ def test_a_date_the_body_cites_is_not_the_documents_date() -> None:
                          "51/2001/QH10 ngày 25 tháng 12 năm 2001;\nLuật này quy định về hợp tác xã.\n\n"
                          "Luật này đã được Quốc hội thông qua ngày 26 tháng 11 năm 2003.\n")
     assert meta.date == "2003-11-26"
+
+
+@pytest.mark.parametrize("letterhead", [
+    # A narrow cell or a PDF's layout breaks the place-and-date line and the number line.
+    "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\n\nSố:\n71/2025/QĐ-UBND\nHà Nam, ngày\n18 tháng 11 năm 2025",
+    "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\nSố: 71/2025/QĐ-UBND\nHà Nam, ngày 18\ntháng 11 năm 2025",
+    "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\nSố: 71/2025/QĐ-UBND\nHà Nam,\nngày\n18 tháng 11 năm 2025",
+])
+def test_a_broken_date_line_is_read_whole(letterhead: str) -> None:
+    meta = read_metadata(f"{letterhead}\nQUYẾT\nĐỊNH\nBAN HÀNH QUY CHẾ LÀM VIỆC\n" + "\n".join(BODY))
+    assert meta.date == "2025-11-18"
+    assert meta.number == "71/2025/QĐ-UBND"
+    assert meta.title == "Quyết định ban hành quy chế làm việc"
+
+
+def test_a_type_line_broken_in_two_and_a_number_line_that_names_the_type() -> None:
+    meta = read_metadata("QUỐC HỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số: 60/2024/QH15\n\nLUẬT\n\nTHANH NIÊN\n\n"
+                         "Căn cứ Hiến pháp;\nQuốc hội ban hành Luật Thanh niên.\n"
+                         "Luật này được Quốc hội thông qua ngày 16 tháng 6 năm 2020.")
+    assert meta.title == "Luật Thanh niên"
+    assert meta.date == "2020-06-16"
+    meta = read_metadata("BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 09/2025/TT\nHà Nội, ngày 2 tháng 12 năm 2025\nTHÔNG\nTƯ\n"
+                         "HƯỚNG DẪN CÔNG TÁC TÌNH NGUYỆN\n" + "\n".join(BODY))
+    assert meta.title == "Thông tư hướng dẫn công tác tình nguyện"
+
+
+def test_a_paper_under_an_event_line_is_titled_by_its_quoted_name_and_dated_by_its_first_day() -> None:
+    meta = read_metadata("Hội nghị khoa học tuổi trẻ lần thứ hai\nĐổi mới công tác Đoàn trong trường học\n"
+                         "“Thanh niên với chuyển đổi số:\nnhững việc làm ngay”\nNguyễn Văn An\n"
+                         "Hà Nội, ngày 20, 21 tháng 03 năm 2024\n"
+                         "Trong những năm qua, công tác Đoàn trong trường học đã có nhiều đổi mới về nội dung và phương"
+                         " thức hoạt động, gắn với nhu cầu chính đáng của đoàn viên, thanh niên ở mọi cấp học.")
+    assert meta.title == "Thanh niên với chuyển đổi số: những việc làm ngay"
+    assert meta.date == "2024-03-20"
+
+
+def test_a_form_under_its_code_is_dated_by_the_decision_it_is_issued_with() -> None:
+    meta = read_metadata("M02-DV\nPhiếu đánh giá chất lượng đoàn viên\n(Kèm theo Hướng dẫn số 12-HD/TWĐTN ngày 18/7/2023\n"
+                         "của Ban Bí thư Trung ương Đoàn)\n1. Họ và tên: ............\n2. Chi đoàn: ............")
+    assert meta.title == "Phiếu đánh giá chất lượng đoàn viên"
+    assert meta.date == "2023-07-18"
+
+
+def test_an_underlined_issuer_above_a_template_is_not_its_title() -> None:
+    meta = read_metadata("|Ban chỉ đạo Chương trình | |\n|Tháng Thanh niên | |\n|------------ | |\n"
+                         "các hoạt động tình nguyện\ncủa chi đoàn giai đoạn 2025-2027\nĐơn vị thực hiện: ..........\n")
+    assert meta.title == "Các hoạt động tình nguyện của chi đoàn giai đoạn 2025-2027"
+    assert meta.date is None
+
+
+def test_a_markdown_file_is_read_without_its_markup(tmp_path: Path) -> None:
+    (tmp_path / "qd.md").write_text(
+        "|\n**ĐOÀN TNCS HỒ CHÍ MINH**\n**BCH ĐOÀN XÃ AN BÌNH**\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n|\n"
+        "Số:\n12-QĐ/ĐTN\n|\n*An Bình, ngày 05\ntháng 01 năm 2025*\n|\n\n**QUYẾT ĐỊNH**\n**V****ề việc c****ông nhận"
+        " đoàn viên mới**\n\n*Căn cứ Điều lệ Đoàn TNCS Hồ Chí Minh;*\n", encoding="utf-8")
+    doc = load_document(tmp_path / "qd.md", tmp_path)
+    assert doc.date == "2025-01-05"
+    assert doc.title == "Quyết định công nhận đoàn viên mới"
+    assert "*" not in doc.text

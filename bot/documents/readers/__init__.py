@@ -35,7 +35,7 @@ from bot.documents.readers.image import read_image
 from bot.documents.readers.legacy import mark_cells, read_doc, read_rtf
 from bot.documents.readers.office import check_zip, read_docx
 from bot.documents.readers.pdf import read_pdf
-from bot.documents.readers.text import read_html, read_text, split_front_matter
+from bot.documents.readers.text import read_html, read_markdown, read_text, split_front_matter
 from bot.kinds import SUPPORTED_SUFFIXES, Container, FileType
 
 __all__ = ["SUPPORTED_SUFFIXES", "Extraction", "Progress", "ReadError", "ReadOptions", "check_zip", "mark_cells",
@@ -74,7 +74,7 @@ def read_file(path: Path, options: ReadOptions | None = None, progress: Progress
     kind = sniff(path)
     reader = {Container.PDF: read_pdf, Container.DOCX: read_docx, Container.DOC: read_doc, Container.RTF: read_rtf,
               Container.HTML: read_html, Container.IMAGE: read_image, Container.TXT: read_text,
-              Container.MD: read_text}.get(kind)
+              Container.MD: read_markdown}.get(kind)
     if reader is None:
         raise ReadError(Failure.UNSUPPORTED_TYPE, f"unsupported file type ({kind})")
     extraction = reader(path, options, progress)

@@ -4,11 +4,13 @@ matter) and HTML (trafilatura keeps the article, drops the page furniture)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from bot.documents.encodings import decode_bytes, to_unicode
 from bot.documents.failures import Failure
 from bot.documents.readers.base import Extraction, Progress, ReadError, ReadOptions
+from bot.text import fold
 
 # --- text, HTML ----------------------------------------------------------------------------------
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -35,6 +37,48 @@ def read_text(path: Path, options: ReadOptions, progress: Progress | None = None
     if encoding is None:
         body, encoding = to_unicode(body)
     return Extraction([body], meta=meta, encoding=encoding)
+
+
+# Markdown markup that is not text: emphasis runs ("**QUYẾT ĐỊNH**", "*Hà Nội, ngày ...*"),
+# heading marks, table rules, links and images (their text is kept).
+_EMPHASIS = re.compile(r"(\*{1,3}|(?<!_)_{2,3}(?!_))")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$", re.MULTILINE)
+# Emphasis that a converter opened inside a word ("**V****ề việc s****ắp xếp"): the letters
+# before it have no vowel, so they are not a syllable of their own.
+_IN_WORD = re.compile(r"(?<=\w)(?:\*{1,3}|(?<!_)_{2,3}(?!_))+(?=\w)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _in_word(match: re.Match[str]) -> str:
+    start = match.start()
+    letters = re.search(r"[^\W\d_]*$", match.string[max(0, start - 8):start])
+    syllable = fold(letters.group(0)) if letters else ""
+    return "" if syllable and not re.search(r"[aeiouy]", syllable) else " "
+
+
+def plain_markdown(text: str) -> str:
+    r"""Markdown as the words a reader sees: the letterhead reading and the passages members
+    are shown must not carry "**" and "#".
+
+    >>> plain_markdown("**QUYẾT / ĐỊNH**\n## Điều 1\n|---|---|\n[Tải về](http://x)")
+    'QUYẾT / ĐỊNH\nĐiều 1\n\nTải về'
+    >>> plain_markdown("**V****ề việc s****ắp xếp**")
+    'Về việc sắp xếp'
+    """
+    text = _IN_WORD.sub(_in_word, text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _HEADING.sub("", text)
+    return "\n".join(" ".join(_EMPHASIS.sub(" ", line).split()) if _EMPHASIS.search(line) else line
+                     for line in text.split("\n"))
+
+
+def read_markdown(path: Path, options: ReadOptions, progress: Progress | None = None) -> Extraction:
+    extraction = read_text(path, options, progress)
+    return replace(extraction, pages=[plain_markdown(page) for page in extraction.pages])
 
 
 def read_html(path: Path, options: ReadOptions, progress: Progress | None = None) -> Extraction:
