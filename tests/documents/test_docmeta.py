@@ -140,8 +140,8 @@ def test_a_broken_date_line_is_read_whole(letterhead: str) -> None:
 
 
 def test_a_type_line_broken_in_two_and_a_number_line_that_names_the_type() -> None:
-    meta = read_metadata("QUỐC HỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số: 60/2024/QH15\n\nLUẬT\n\nTHANH NIÊN\n\n"
-                         "Căn cứ Hiến pháp;\nQuốc hội ban hành Luật Thanh niên.\n"
+    meta = read_metadata("QUỐC HỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số: 60/2024/QH15\n\nLUẬT\n\n"
+                         "THANH NIÊN\n\nCăn cứ Hiến pháp;\nQuốc hội ban hành Luật Thanh niên.\n"
                          "Luật này được Quốc hội thông qua ngày 16 tháng 6 năm 2020.")
     assert meta.title == "Luật Thanh niên"
     assert meta.date == "2020-06-16"
@@ -161,8 +161,9 @@ def test_a_paper_under_an_event_line_is_titled_by_its_quoted_name_and_dated_by_i
 
 
 def test_a_form_under_its_code_is_dated_by_the_decision_it_is_issued_with() -> None:
-    meta = read_metadata("M02-DV\nPhiếu đánh giá chất lượng đoàn viên\n(Kèm theo Hướng dẫn số 12-HD/TWĐTN ngày 18/7/2023\n"
-                         "của Ban Bí thư Trung ương Đoàn)\n1. Họ và tên: ............\n2. Chi đoàn: ............")
+    meta = read_metadata("M02-DV\nPhiếu đánh giá chất lượng đoàn viên\n"
+                         "(Kèm theo Hướng dẫn số 12-HD/TWĐTN ngày 18/7/2023\ncủa Ban Bí thư Trung ương Đoàn)\n"
+                         "1. Họ và tên: ............\n2. Chi đoàn: ............")
     assert meta.title == "Phiếu đánh giá chất lượng đoàn viên"
     assert meta.date == "2023-07-18"
 
