@@ -45,7 +45,7 @@ from bot.settings import Settings
 from bot.text import fold
 
 DEFAULT = Path(os.environ.get("HOIDOAN_REALDOCS_DIR", ROOT.parent / "shared" / "realdocs"))
-DOCMETA = ROOT / ".cache" / "docmeta"
+DOCMETA_SETS = [ROOT / ".cache" / name for name in ("docmeta", "docmeta2", "docmeta3")]
 
 
 def collapse(text: str) -> str:
@@ -84,11 +84,12 @@ def iso(day_month_year: str) -> str | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--realdocs", type=Path, default=DEFAULT)
-    parser.add_argument("--docmeta", type=Path, default=DOCMETA)
-    parser.add_argument("--docmeta-only", action="store_true", help="only the kept-apart metadata set")
+    parser.add_argument("--docmeta", type=Path, nargs="+", default=DOCMETA_SETS,
+                        help="kept-apart metadata sets (default: each one fetched into .cache)")
+    parser.add_argument("--docmeta-only", action="store_true", help="only the kept-apart metadata sets")
     args = parser.parse_args()
     if args.docmeta_only:
-        return docmeta_set(args.docmeta)
+        return docmeta_sets(args.docmeta)
     if not args.realdocs.is_dir():
         sys.exit(f"real documents not found at {args.realdocs} (set HOIDOAN_REALDOCS_DIR)")
     manifest = {r["local_name"]: r for r in csv.DictReader((args.realdocs / "manifest.tsv").open(encoding="utf-8"),
@@ -167,7 +168,13 @@ def main() -> int:
     if missed:
         print("\nnot in the shown passages:\n  " + "\n  ".join(missed))
     shutil.rmtree(work, ignore_errors=True)
-    return docmeta_set(args.docmeta)
+    return docmeta_sets(args.docmeta)
+
+
+def docmeta_sets(folders: list[Path]) -> int:
+    for folder in folders:
+        docmeta_set(folder)
+    return 0
 
 
 def docmeta_set(folder: Path) -> int:
@@ -195,7 +202,7 @@ def docmeta_set(folder: Path) -> int:
             group[2] += d_ok
             rows.append([row["local_name"][:34], row["kind"], row.get("seen", "yes"), "yes" if t_ok else "NO",
                          doc.title[:60], doc.date or "unknown", "yes" if d_ok else "NO"])
-    print("\nKEPT APART: document-metadata set never tuned on (bench/data/docmeta)")
+    print(f"\nKEPT APART: document-metadata set bench/data/{folder.name}, never tuned on while unseen")
     print(table(["file", "kind", "seen", "title ok", "title found", "date found", "date ok"], rows))
     print("\nseen: the reader's output on the file was seen (once, before the reader changed); "
           "no: labelled and checked blind")

@@ -24,6 +24,9 @@ questions' probabilities: the table compares that order with the retriever's, an
 thresholds are chosen on those out-of-corpus probabilities (confident: in every corpus at most
 5% of out-of-scope questions above it; not sure: in every corpus at most 2% of answerable
 questions below it). The models shipped are fitted on all corpora, with those thresholds.
+Features tried for the union-adjacent questions and not kept (no gain in either model): the
+share of the question's words that no passage has, the rarest question word a passage lacks,
+the share of the question's names and numbers ("Nghệ An", "VAT", "2025") a passage lacks.
 
     .venv/bin/python bench/train_ranker.py            # prints the tables, writes both files
     .venv/bin/python bench/train_ranker.py --dry-run  # prints only
