@@ -1,6 +1,7 @@
 """What members see, judged passage by passage.
 
-Development set: ``bench/data/member_questions.jsonl`` (written for HoiDoan): member
+Development set: ``bench/data/member_questions.jsonl`` (written for HoiDoan), and
+``bench/data/news_questions.jsonl`` (short questions on the corpus's news pages): member
 questions over the shared union-domain corpus (``../shared/eval/domain/corpus.jsonl``),
 each with its answering span as character offsets into that corpus (no corpus text is
 kept in the project), plus follow-up pairs and out-of-scope questions. Every question
@@ -57,6 +58,7 @@ from bot.settings import Settings
 from bot.text import strip_diacritics
 
 DEV = ROOT / "bench" / "data" / "member_questions.jsonl"
+NEWS = ROOT / "bench" / "data" / "news_questions.jsonl"  # short questions on the corpus's news pages
 RESTORATION = ROOT / "bench" / "data" / "restoration_questions.txt"  # written later, for restoration only
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 HELDOUT = ROOT / ".cache" / "heldout"  # bench/fetch_heldout.py puts the held-out files here
@@ -238,6 +240,22 @@ def dev_set(assistant: Assistant, engine: Engine, corpus: dict[str, str], rows: 
         print("\nrestored wrong:\n  " + "\n  ".join(wrong[:40]))
 
 
+def news_set(assistant: Assistant, corpus: dict[str, str]) -> None:
+    """Short member questions on the union corpus's news pages (a branch congress, an
+    admission ceremony: what a branch's own knowledge base holds), a tuning set."""
+    judge = Judge()
+    missed = []
+    for row in (json.loads(line) for line in NEWS.open(encoding="utf-8") if line.strip()):
+        reply = assistant.ask(row["question"], log=False)
+        assert reply.answer is not None
+        if not judge.in_scope(row["style"], reply.answer, spans_of(row, corpus)):
+            missed.append(f"{row['qid']}: {row['question']}")
+    print("\n## News-style questions on the union corpus's web pages (news_questions.jsonl)\n")
+    print(judge.table())
+    if missed:
+        print("\nmissed:\n  " + "\n  ".join(missed))
+
+
 def file_set(path: Path, work: Path, title: str, label: str, more_oos: Path | None = None) -> None:
     """Questions over a folder of real files (``files/``, ``questions.tsv`` with snippets, and
     ``out_of_scope.txt`` when present), indexed as an admin would drop them in knowledge/;
@@ -316,6 +334,7 @@ def main() -> int:
         print(f"settings as shipped; model {engine.embedder.name}; {len(corpus)} documents")
         if not args.heldout_only:
             dev_set(Assistant(engine), engine, corpus, rows)
+            news_set(Assistant(engine), corpus)
             if args.realdocs and not args.no_realdocs:
                 file_set(args.realdocs, work, f"Real documents' questions ({args.realdocs})", "realdocs")
         if args.heldout or args.heldout_only:
