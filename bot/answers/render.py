@@ -58,6 +58,14 @@ def answer_sentence(answer: Answer) -> str | None:
     return " ".join(answer.results[0].highlight.split()) or None
 
 
+def nearest_sentence(answer: Answer) -> str | None:
+    """A "not sure" reply's nearest sentence, shown under its label: what a member would look
+    for in the passages (a collapsed quote may hide it), asserted as nothing more."""
+    if answer.abstained or not answer.not_sure or not answer.results:
+        return None
+    return " ".join(answer.results[0].highlight.split()) or None
+
+
 def excerpt(passage: str, highlight: str, max_chars: int = 600) -> tuple[str, str, str]:
     """(before, highlight, after) of the passage, trimmed to about ``max_chars`` around it."""
     start = passage.find(highlight) if highlight else -1
@@ -87,6 +95,8 @@ def render_text(answer: Answer, contact: str, max_results: int = 3) -> str:
         lines += [messages.ANSWER_LINE.format(answer=sentence), f"({brief_source(answer.results[0])})"]
     else:
         lines.append(messages.NOT_SURE_HEADER if answer.not_sure else messages.ANSWER_HEADER)
+    if (nearest := nearest_sentence(answer)):
+        lines += [messages.NEAREST_LINE.format(sentence=nearest), f"({brief_source(answer.results[0])})"]
     if answer.restored_question:
         lines.append(messages.RESTORED_NOTE.format(restored=answer.restored_question))
     if sentence:

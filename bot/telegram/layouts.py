@@ -23,7 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import messages
 from bot.answers.answer import SHOWN, Answer, Result
 from bot.answers.faq import Faq
-from bot.answers.render import answer_sentence, brief_source, excerpt, format_date
+from bot.answers.render import answer_sentence, brief_source, excerpt, format_date, nearest_sentence
 from bot.search.index import DocInfo
 from bot.storage.store import Stats, Unanswered
 from bot.telegram.callbacks import File, More, Vote, VoteReason, encode
@@ -155,6 +155,9 @@ def answer_html(answer: Answer, contact: str, start: int = 0, count: int = SHOWN
                  messages.ANSWER_SOURCE_HTML.format(source=escape(brief_source(answer.results[0])))]
     elif start == 0:
         lines = [messages.NOT_SURE_TITLE if answer.not_sure else messages.ANSWER_TITLE]
+        if (nearest := nearest_sentence(answer)):
+            lines += [messages.NEAREST_LINE_HTML.format(sentence=escape(nearest)),
+                      messages.ANSWER_SOURCE_HTML.format(source=escape(brief_source(answer.results[0])))]
     else:
         lines = [messages.MORE_TITLE]
     if start == 0 and answer.restored_question:

@@ -96,8 +96,11 @@ def test_a_not_sure_answer_is_labelled_with_its_passages_and_the_contact() -> No
     assert check_html(html) is None
     assert html.startswith(NOT_SURE_TITLE) and "<blockquote expandable>" in html and "Bí thư &lt;chi đoàn&gt;" in html
     assert "Trả lời" not in html  # a "not sure" reply asserts no answer
+    # ... but its nearest sentence stands under the label, visible when the quotes are collapsed
+    assert html.split("\n")[1] == "💬 <i>Câu gần nhất:</i> “Đoàn viên đóng đoàn phí hằng tháng.”"
     text = render_text(answer, "Bí thư chi đoàn")
     assert text.startswith(NOT_SURE_HEADER) and "đoàn phí" in text and text.rstrip().endswith("Bí thư chi đoàn.")
+    assert text.split("\n")[1] == "Câu gần nhất: “Đoàn viên đóng đoàn phí hằng tháng.”"
     confident = answer_html(Answer("q", answer.results, 0.9, False), contact="BCH")
     assert NOT_SURE_TITLE not in confident and "BCH" not in confident
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import messages
+from bot.answers.ranking import Band
 from bot.engine import Engine
 from bot.search.embed import Embedder
 from bot.settings import Settings
@@ -46,9 +48,14 @@ def test_three_sample_replies_render_to_png_with_the_answer_first(tmp_path: Path
                         _env_file=None)  # type: ignore[call-arg]
     engine = Engine(settings, embedder)
     engine.reindex()
-    for question in screens.QUESTIONS:  # the first reply of each opens with its answer and its source
-        first, source = answer_html(engine.ask(question), "BCH").split("\n")[:2]
-        assert first.startswith("💬 <b>Trả lời:</b> ") and source.startswith("<i>📄 ")
+    for question in screens.QUESTIONS:
+        answer = engine.ask(question)
+        first, second = answer_html(answer, "BCH").split("\n")[:2]
+        if answer.band is Band.CONFIDENT:  # the first reply opens with its answer and its source
+            assert first.startswith("💬 <b>Trả lời:</b> ") and second.startswith("<i>📄 ")
+        else:  # "not sure" says so first, then its nearest sentence, then the passages
+            assert answer.band is Band.NOT_SURE and first == messages.NOT_SURE_TITLE
+            assert second.startswith("💬 <i>Câu gần nhất:</i> ")
     paths = screens.render(engine, screens.QUESTIONS, tmp_path / "screens")
     assert [p.name for p in paths] == ["reply-1.png", "reply-2.png", "reply-3.png"]
     for path in paths:
