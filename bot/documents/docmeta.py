@@ -202,11 +202,51 @@ def _type_of(line: str, position: int) -> tuple[str, Kind, str] | None:
     return None
 
 
-def _sentence_case(summary: str, capitalise: bool) -> str:
+_WORD = re.compile(r"[^\W\d_]+")
+_CITED_TYPE = re.compile(r"\b(" + "|".join(re.escape(name) for name, _ in DOC_TYPES) + r")(?=\s+số\s+\d)")
+
+
+def capitalised_names(text: str) -> dict[str, str]:
+    """Names the document's own running text writes with capitals inside a sentence ("Sở Tư
+    pháp", "Đồng Nai", "Bùi Thanh Sơn"), by their lower-case form: an all-caps summary gets
+    them back when it is written in sentence case. Runs of two capitalised words or more,
+    never a sentence's first word nor a document type ("theo Quyết định số ...")."""
+    names: dict[str, str] = {}
+    for line in text.split("\n"):
+        if not line.strip() or is_capitals(line):
+            continue
+        run: list[str] = []
+        previous_end = 0
+        for match in [*_WORD.finditer(line), None]:
+            word = match.group(0) if match else ""
+            gap = line[previous_end:match.start()] if match else ""
+            joined = bool(run) and gap.strip() == ""
+            if match and word[0].isupper() and not word.isupper() and (joined or not run):
+                starts_sentence = not line[:match.start()].strip() or line[:match.start()].rstrip()[-1] in ".!?:;“\"("
+                if run or not starts_sentence:
+                    run.append(word)
+                    previous_end = match.end()
+                    continue
+            if len(run) >= 2:
+                name = " ".join(run)
+                if not fold(name).startswith(tuple(ftype for ftype, _, _ in _FOLDED_TYPES)):
+                    names.setdefault(name.lower(), name)
+            run = []
+            if match:
+                previous_end = match.end()
+    return names
+
+
+def _sentence_case(summary: str, capitalise: bool, names: dict[str, str] | None = None) -> str:
     if is_capitals(summary):
         summary = summary.lower()
         for name in PROPER_NAMES:
             summary = re.sub(rf"\b{re.escape(name.lower())}\b", name, summary)
+        # A cited document keeps its capitals ("Nghị quyết số 214/NQ-CP", "18/2019/NĐ-CP").
+        summary = re.sub(r"\b\d[\w.]*(?:/[\w.-]+)+", lambda m: m.group(0).upper(), summary)
+        summary = _CITED_TYPE.sub(lambda m: m.group(1)[0].upper() + m.group(1)[1:], summary)
+        for lower, name in sorted((names or {}).items(), key=lambda item: -len(item[0])):
+            summary = re.sub(rf"\b{re.escape(lower)}\b", name, summary)
     if summary:
         words = summary.split()
         # "Tổ chức Tháng Thanh niên" -> "tổ chức Tháng Thanh niên"; but "Tháng Thanh niên ..."
@@ -487,7 +527,8 @@ def read_metadata(text: str) -> DocMeta:
             summary, title_end = _summary(head, i + 1, rest)
             capitalise = name in CAPITALISED_TYPES
             type_name = name[0].upper() + name[1:]
-            meta.title = _clip(f"{type_name} {_sentence_case(summary, capitalise)}" if summary else type_name)
+            names = capitalised_names(text) if is_capitals(summary) else None
+            meta.title = _clip(f"{type_name} {_sentence_case(summary, capitalise, names)}" if summary else type_name)
             meta.kind = kind
             break
     if meta.title is None:

@@ -38,7 +38,7 @@ __all__ = ["KINDS", "SUPPORTED_SUFFIXES", "Document", "IngestError", "clean_text
            "guess_kind", "iter_knowledge_files", "load_document"]
 
 KINDS = tuple(Kind)
-READER_VERSION = 7  # bump when reading changes, so cached reads are redone
+READER_VERSION = 8  # bump when reading changes, so cached reads are redone
 # the folder's own files, not documents
 KNOWLEDGE_OWN_FILES = {"readme.md", "abbreviations.tsv", "synonyms.tsv", "versions.tsv"}
 

@@ -184,3 +184,11 @@ def test_a_markdown_file_is_read_without_its_markup(tmp_path: Path) -> None:
     assert doc.date == "2025-01-05"
     assert doc.title == "Quyết định công nhận đoàn viên mới"
     assert "*" not in doc.text
+
+
+def test_an_all_caps_summary_keeps_the_names_and_numbers_the_document_writes_with_capitals() -> None:
+    meta = read_metadata("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI\nSố: 63/2025/QĐ-UBND\nĐồng Nai, ngày 18 tháng 11 năm 2025\n"
+                         "QUYẾT ĐỊNH\nPHÂN CẤP CHO SỞ TƯ PHÁP TỈNH ĐỒNG NAI THỰC HIỆN NGHỊ QUYẾT SỐ 214/NQ-CP\n"
+                         "Căn cứ Luật Tổ chức chính quyền địa phương;\n"
+                         "Theo đề nghị của Giám đốc Sở Tư pháp tỉnh Đồng Nai,\nĐiều 1. Giao cán bộ của sở thực hiện.")
+    assert meta.title == "Quyết định phân cấp cho Sở Tư pháp tỉnh Đồng Nai thực hiện Nghị quyết số 214/NQ-CP"
