@@ -85,6 +85,11 @@ class _Tree:
         return out
 
 
+def _sum(trees: list[_Tree], x: np.ndarray) -> np.ndarray:
+    """A boosted model's raw score of each row: the sum of its trees' leaves."""
+    return np.sum([tree.predict(x) for tree in trees], axis=0) if trees else np.zeros(len(x))
+
+
 def _trees(model: str) -> tuple[tuple[str, ...], list[_Tree]]:
     """The feature names and trees of LightGBM's text model (``Booster.model_to_string()``), read
     without LightGBM: serving needs numpy only (LightGBM and its scipy stay in the training tools)."""
@@ -132,7 +137,7 @@ class Ranker:
             return np.zeros(0)
         if self.trees is None:
             return -np.arange(len(features), dtype=np.float64)
-        return np.sum([tree.predict(features) for tree in self.trees], axis=0)
+        return _sum(self.trees, features)
 
 
 # What the confidence is computed from: the first passage (after ranking) and its lead.
@@ -167,17 +172,13 @@ class Confidence:
         return cls(trees, confident, not_sure)
 
     def probability(self, features: np.ndarray) -> float:
-        row = np.asarray(features, dtype=np.float64).reshape(1, -1)
-        z = float(sum(tree.predict(row)[0] for tree in self.trees))
+        z = float(_sum(self.trees, np.asarray(features, dtype=np.float64).reshape(1, -1))[0])
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def band(self, probability: float) -> Band:
         if probability >= self.confident:
             return Band.CONFIDENT
         return Band.NOT_SURE if probability >= self.not_sure else Band.NOT_FOUND
-
-    def thresholds(self) -> dict[str, float]:
-        return {"confident": self.confident, "not_sure": self.not_sure}
 
 
 def _data(name: str) -> str:

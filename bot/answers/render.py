@@ -50,20 +50,22 @@ def brief_source(result: Result) -> str:
     return " · ".join(_source_parts(result))
 
 
+def _first_highlight(answer: Answer) -> str | None:
+    if answer.abstained or not answer.results:
+        return None
+    return " ".join(answer.results[0].highlight.split()) or None
+
+
 def answer_sentence(answer: Answer) -> str | None:
     """The sentence shown as the answer: the first passage's highlight, when the band is
     confident and there is one (a "not sure" reply asserts nothing)."""
-    if answer.abstained or answer.not_sure or not answer.results:
-        return None
-    return " ".join(answer.results[0].highlight.split()) or None
+    return None if answer.not_sure else _first_highlight(answer)
 
 
 def nearest_sentence(answer: Answer) -> str | None:
     """A "not sure" reply's nearest sentence, shown under its label: what a member would look
     for in the passages (a collapsed quote may hide it), asserted as nothing more."""
-    if answer.abstained or not answer.not_sure or not answer.results:
-        return None
-    return " ".join(answer.results[0].highlight.split()) or None
+    return _first_highlight(answer) if answer.not_sure else None
 
 
 def excerpt(passage: str, highlight: str, max_chars: int = 600) -> tuple[str, str, str]:

@@ -41,6 +41,7 @@ DOC_TYPES: list[tuple[str, Kind]] = [
     ("đơn đăng ký", Kind.LETTER), ("đơn đề nghị", Kind.LETTER), ("đơn xin", Kind.LETTER), ("tờ khai", Kind.LETTER),
 ]
 _FOLDED_TYPES = [(fold(name), name, kind) for name, kind in DOC_TYPES]
+_FOLDED_TYPE_NAMES = tuple(ftype for ftype, _, _ in _FOLDED_TYPES)
 DOC_TYPE_PREFIXES = tuple(ftype for ftype, _, _ in _FOLDED_TYPES if ftype.startswith("ban "))
 # Names whose capitals survive when an all-caps summary is written in sentence case.
 PROPER_NAMES = ["Việt Nam", "Hồ Chí Minh", "Đoàn Thanh niên Cộng sản", "Đoàn TNCS", "Công đoàn Việt Nam",
@@ -121,14 +122,13 @@ def _mend(cells: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(cells):
-        cell = cells[i]
-        step = 2 if i + 2 < len(cells) and not cells[i + 1] else 1
-        following = cells[i + step] if i + step < len(cells) else ""
-        if cell and following and _joins(cell, following):
-            cells = [*cells[:i], f"{cell} {following}", *cells[i + step + 1:]]
-            continue  # the joined line may be broken again ("Hà Nội," / "ngày" / "02 tháng 12 ...")
+        cell, i = cells[i], i + 1
+        while cell:  # the joined line may be broken again ("Hà Nội," / "ngày" / "02 tháng 12 ...")
+            following = i + 1 if i + 1 < len(cells) and not cells[i] else i  # over one blank line
+            if following >= len(cells) or not cells[following] or not _joins(cell, cells[following]):
+                break
+            cell, i = f"{cell} {cells[following]}", following + 1
         out.append(cell)
-        i += 1
     return out
 
 
@@ -212,28 +212,30 @@ def capitalised_names(text: str) -> dict[str, str]:
     them back when it is written in sentence case. Runs of two capitalised words or more,
     never a sentence's first word nor a document type ("theo Quyết định số ...")."""
     names: dict[str, str] = {}
+
+    def keep(line: str, run: list[re.Match[str]]) -> None:
+        before = line[:run[0].start()].rstrip() if run else ""
+        if run and (not before or before[-1] in ".!?:;“\"("):
+            run = run[1:]  # a sentence's first word is capitalised anyway
+        name = " ".join(match.group(0) for match in run)
+        if len(run) >= 2 and not fold(name).startswith(_FOLDED_TYPE_NAMES):
+            names.setdefault(name.lower(), name)
+
     for line in text.split("\n"):
         if not line.strip() or is_capitals(line):
             continue
-        run: list[str] = []
-        previous_end = 0
-        for match in [*_WORD.finditer(line), None]:
-            word = match.group(0) if match else ""
-            gap = line[previous_end:match.start()] if match else ""
-            joined = bool(run) and gap.strip() == ""
-            if match and word[0].isupper() and not word.isupper() and (joined or not run):
-                starts_sentence = not line[:match.start()].strip() or line[:match.start()].rstrip()[-1] in ".!?:;“\"("
-                if run or not starts_sentence:
-                    run.append(word)
-                    previous_end = match.end()
-                    continue
-            if len(run) >= 2:
-                name = " ".join(run)
-                if not fold(name).startswith(tuple(ftype for ftype, _, _ in _FOLDED_TYPES)):
-                    names.setdefault(name.lower(), name)
-            run = []
-            if match:
-                previous_end = match.end()
+        run: list[re.Match[str]] = []
+        for match in _WORD.finditer(line):
+            word = match.group(0)
+            if not (word[0].isupper() and not word.isupper()):
+                keep(line, run)
+                run = []
+            elif run and line[run[-1].end():match.start()].isspace():
+                run.append(match)
+            else:
+                keep(line, run)
+                run = [match]
+        keep(line, run)
     return names
 
 
